@@ -1,0 +1,91 @@
+#include "core/attention.h"
+
+#include <cmath>
+#include <limits>
+
+namespace attn {
+
+namespace {
+
+void check_mask(const Mask* mask, Eigen::Index rows, Eigen::Index cols) {
+    if (mask && (mask->rows() != rows || mask->cols() != cols)) {
+        throw ShapeError("mask is " + shape_of(*mask) + " but the scores are (" +
+                         std::to_string(rows) + ", " + std::to_string(cols) + ")");
+    }
+}
+
+}  // namespace
+
+void softmax_rows(Mat& out, const Mat& in, const Mask* mask) {
+    check_mask(mask, in.rows(), in.cols());
+    out.resize(in.rows(), in.cols());
+    for (Eigen::Index i = 0; i < in.rows(); ++i) {
+        // Subtracting the row's largest (unmasked) value leaves the softmax unchanged,
+        // since exp(x - m) / Σ exp(x - m) = exp(x) / Σ exp(x), and keeps every exponent ≤ 0.
+        Scalar row_max = -std::numeric_limits<Scalar>::infinity();
+        for (Eigen::Index j = 0; j < in.cols(); ++j) {
+            if (!mask || (*mask)(i, j)) row_max = std::max(row_max, in(i, j));
+        }
+        if (!std::isfinite(row_max)) {
+            // Fully masked row (or one whose scores are all -inf/NaN): no distribution exists.
+            out.row(i).setZero();
+            continue;
+        }
+        Scalar sum = 0;
+        for (Eigen::Index j = 0; j < in.cols(); ++j) {
+            const bool allowed = !mask || (*mask)(i, j);
+            const Scalar e = allowed ? std::exp(in(i, j) - row_max) : Scalar(0);
+            out(i, j) = e;
+            sum += e;
+        }
+        out.row(i) /= sum;  // sum ≥ 1: the maximum contributes exp(0)
+    }
+}
+
+void softmax_rows_backward(Mat& dx, const Mat& dy, const Mat& y) {
+    if (dy.rows() != y.rows() || dy.cols() != y.cols()) {
+        throw ShapeError("softmax gradient is " + shape_of(dy) + " but its output is " +
+                         shape_of(y));
+    }
+    // ∂y_j/∂x_k = y_j (δ_jk − y_k), so dx_k = y_k (dy_k − Σ_j dy_j y_j).
+    const Eigen::Matrix<Scalar, Eigen::Dynamic, 1> dot = (dy.array() * y.array()).rowwise().sum();
+    dx = (y.array() * (dy.array().colwise() - dot.array())).matrix();
+}
+
+void attention_forward(Mat& out, AttentionCache& cache, const Mat& q, const Mat& k,
+                       const Mat& v, const Mask* mask) {
+    if (q.cols() != k.cols()) {
+        throw ShapeError("query is " + shape_of(q) + " but key is " + shape_of(k) +
+                         ": queries and keys need the same width d_k");
+    }
+    if (k.rows() != v.rows()) {
+        throw ShapeError("key is " + shape_of(k) + " but value is " + shape_of(v) +
+                         ": each key needs one value row");
+    }
+    if (q.cols() == 0) throw ShapeError("query is " + shape_of(q) + ": d_k must be at least 1");
+    check_mask(mask, q.rows(), k.rows());
+
+    const Scalar scale = Scalar(1) / std::sqrt(Scalar(q.cols()));
+    cache.scores.noalias() = q * k.transpose();
+    cache.scaled = cache.scores * scale;
+    softmax_rows(cache.weights, cache.scaled, mask);
+    out.noalias() = cache.weights * v;
+}
+
+void attention_backward(Mat& dq, Mat& dk, Mat& dv, const Mat& dout,
+                        const AttentionCache& cache, const Mat& q, const Mat& k, const Mat& v) {
+    if (dout.rows() != q.rows() || dout.cols() != v.cols()) {
+        throw ShapeError("output gradient is " + shape_of(dout) + " but the output is (" +
+                         std::to_string(q.rows()) + ", " + std::to_string(v.cols()) + ")");
+    }
+    const Scalar scale = Scalar(1) / std::sqrt(Scalar(q.cols()));
+    dv.noalias() = cache.weights.transpose() * dout;            // (Tk, d_v)
+    const Mat dweights = dout * v.transpose();                  // (Tq, Tk)
+    Mat dscaled;
+    softmax_rows_backward(dscaled, dweights, cache.weights);   // masked entries stay 0
+    const Mat dscores = dscaled * scale;
+    dq.noalias() = dscores * k;                                 // (Tq, d_k)
+    dk.noalias() = dscores.transpose() * q;                     // (Tk, d_k)
+}
+
+}  // namespace attn

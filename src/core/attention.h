@@ -1,0 +1,37 @@
+// attention.h — scaled dot-product attention, every step kept for the lesson to show.
+//
+//   Attention(Q, K, V) = softmax(Q Kᵀ / √d_k) V
+//
+// Shapes (see tensor.h): Q (Tq, d_k), K (Tk, d_k), V (Tk, d_v), mask (Tq, Tk).
+#pragma once
+
+#include "core/tensor.h"
+
+namespace attn {
+
+// What the forward pass computed on the way to its output: the lesson draws these, and the
+// backward pass reads them.
+struct AttentionCache {
+    Mat scores;   // (Tq, Tk) Q Kᵀ
+    Mat scaled;   // (Tq, Tk) scores / √d_k (masked entries keep their value; they get weight 0)
+    Mat weights;  // (Tq, Tk) row softmax of scaled over the unmasked entries
+};
+
+// Row-wise softmax, numerically stable: exp(x - max) never overflows, whatever the scores.
+// With a mask, masked entries get exactly 0 and the rest sum to 1. A row whose entries are
+// all masked has nothing to attend to: it gets all zeros (so its attention output is the
+// zero vector), never NaN.
+void softmax_rows(Mat& out, const Mat& in, const Mask* mask = nullptr);
+
+// out (Tq, d_v) = weights · V. Throws ShapeError naming the shapes when they do not fit.
+void attention_forward(Mat& out, AttentionCache& cache, const Mat& q, const Mat& k,
+                       const Mat& v, const Mask* mask = nullptr);
+
+// Gradients of a loss with respect to Q, K and V, given dout = ∂loss/∂out (Tq, d_v).
+void attention_backward(Mat& dq, Mat& dk, Mat& dv, const Mat& dout,
+                        const AttentionCache& cache, const Mat& q, const Mat& k, const Mat& v);
+
+// Backward of softmax_rows: dx = y ⊙ (dy − rowsum(dy ⊙ y)). Masked entries (y = 0) get 0.
+void softmax_rows_backward(Mat& dx, const Mat& dy, const Mat& y);
+
+}  // namespace attn
