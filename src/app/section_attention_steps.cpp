@@ -1,0 +1,289 @@
+// section_attention_steps.cpp — the attention formula and the worked example, step by step.
+//
+// [SECTION] Worked example state
+// [SECTION] Step explanations
+// [SECTION] Saturation demo
+// [SECTION] The section
+#include "app/lesson.h"
+#include "app/theme.h"
+#include "app/widgets.h"
+
+#include <imgui.h>
+
+#include <cmath>
+#include <cstdio>
+#include <random>
+
+namespace app {
+
+// [SECTION] Worked example state -----------------------------------------------------------------
+
+void WorkedExample::reset() {
+    // The lesson's numbers: rows are "Thinking" and "Machines".
+    q.resize(2, 3);
+    k.resize(2, 3);
+    v.resize(2, 3);
+    q << 0.9f, 0.2f, 0.5f, 0.3f, 0.8f, 0.4f;
+    k << 0.7f, 0.4f, 0.6f, 0.2f, 0.9f, 0.3f;
+    v << 0.5f, 0.8f, 0.2f, 0.7f, 0.1f, 0.9f;
+    scaled = true;
+    recompute();
+}
+
+void WorkedExample::recompute() {
+    if (scaled) {
+        attn::attention_forward(out, cache, q, k, v);
+    } else {
+        // Without the √d_k division: the same steps with scaled = scores.
+        cache.scores.noalias() = q * k.transpose();
+        cache.scaled = cache.scores;
+        attn::softmax_rows(cache.weights, cache.scaled);
+        out.noalias() = cache.weights * v;
+    }
+}
+
+namespace {
+
+const std::vector<std::string> kTokens = {"Thinking", "Machines"};
+
+// Lays items out left to right, wrapping to a new line when the next one does not fit.
+class Flow {
+public:
+    explicit Flow(float gap = 22.0f) : gap_(gap), start_x_(ImGui::GetCursorPosX()), avail_(ContentWidth()) {}
+    void next(float item_width) {
+        if (used_ > 0 && used_ + gap_ + item_width <= avail_) {
+            ImGui::SameLine(0, gap_);
+            used_ += gap_ + item_width;
+        } else {
+            if (used_ > 0) ImGui::SetCursorPosX(start_x_);
+            used_ = item_width;
+        }
+    }
+
+private:
+    float gap_, start_x_, avail_, used_ = 0;
+};
+
+float matrix_width(int cols, float cell = 58.0f) { return MatrixWidth(kTokens, cols, cell); }
+
+// [SECTION] Step explanations ---------------------------------------------------------------------
+
+std::string fmt(double x) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.2f", x);
+    return b;
+}
+
+std::string dot_product_text(const WorkedExample& w, int i, int j) {
+    std::string s = "**" + kTokens[static_cast<size_t>(i)] + " · " + kTokens[static_cast<size_t>(j)] + "** = ";
+    for (int c = 0; c < w.q.cols(); ++c) {
+        if (c) s += " + ";
+        s += fmt(w.q(i, c)) + "×" + fmt(w.k(j, c));
+    }
+    return s + " = **" + fmt(w.cache.scores(i, j)) + "**";
+}
+
+void explain_step(const WorkedExample& w, int hovered_row) {
+    const int i = hovered_row >= 0 ? hovered_row : 0;
+    const std::string who = kTokens[static_cast<size_t>(i)];
+    switch (w.step) {
+    case 0:
+        Paragraph("Each token's embedding has already been multiplied by three learned matrices, giving "
+                  "its query, key and value. Drag any number (or double-click it and type) and every "
+                  "step below is recomputed.");
+        break;
+    case 1:
+        Paragraph("**Step 1: scores = Q Kᵀ.** Every query is compared with every key by a dot product: "
+                  "large when they point the same way.");
+        Paragraph(dot_product_text(w, i, 0));
+        Paragraph(dot_product_text(w, i, 1));
+        break;
+    case 2:
+        Paragraph(w.scaled ? "**Step 2: divide by √d_k = √3 ≈ 1.73.** Dot products of longer vectors grow "
+                             "larger, which would make the softmax too sure of itself; dividing by √d_k keeps "
+                             "them in a range where it stays soft."
+                           : "**Step 2 is switched off:** the scores go to the softmax unscaled.");
+        Paragraph("For " + who + ": [" + fmt(w.cache.scores(i, 0)) + ", " + fmt(w.cache.scores(i, 1)) + "] → [" +
+                  fmt(w.cache.scaled(i, 0)) + ", " + fmt(w.cache.scaled(i, 1)) + "]");
+        break;
+    case 3: {
+        Paragraph("**Step 3: softmax across each row.** Exponentiate and divide by the row's total, so the "
+                  "weights are positive and sum to 1: how much attention the token pays to each other token.");
+        const double e0 = std::exp(static_cast<double>(w.cache.scaled(i, 0))),
+                     e1 = std::exp(static_cast<double>(w.cache.scaled(i, 1)));
+        Paragraph("For " + who + ": e^" + fmt(w.cache.scaled(i, 0)) + " = " + fmt(e0) + ", e^" +
+                  fmt(w.cache.scaled(i, 1)) + " = " + fmt(e1) + ", so the weights are " + fmt(e0) + " / " +
+                  fmt(e0 + e1) + " = **" + fmt(w.cache.weights(i, 0)) + "** and **" + fmt(w.cache.weights(i, 1)) +
+                  "** (sum " + fmt(w.cache.weights.row(i).sum()) + ").");
+        break;
+    }
+    default:
+        Paragraph("**Step 4: output = weights × V.** Each token's new representation is a weighted blend of "
+                  "all the value vectors, mixed in the proportions the softmax chose.");
+        Paragraph("For " + who + ": " + fmt(w.cache.weights(i, 0)) + " × V(Thinking) + " +
+                  fmt(w.cache.weights(i, 1)) + " × V(Machines) = [" + fmt(w.out(i, 0)) + ", " + fmt(w.out(i, 1)) +
+                  ", " + fmt(w.out(i, 2)) + "]");
+        break;
+    }
+}
+
+// [SECTION] Saturation demo -----------------------------------------------------------------------
+
+// Random queries and keys of width d_k: their dot products have a standard deviation of about
+// √d_k, so without the division the softmax of one query's scores collapses onto one key.
+void saturation_demo() {
+    static int dk = 64;
+    static attn::Mat weights_scaled, weights_raw;
+    static int computed_for = -1;
+    constexpr int kKeys = 6;
+    if (computed_for != dk) {
+        std::mt19937 rng(7);
+        std::uniform_real_distribution<float> u(-1.7320508f, 1.7320508f);  // variance 1
+        attn::Mat q(1, dk), k(kKeys, dk), v = attn::Mat::Identity(kKeys, kKeys), out;
+        for (int j = 0; j < dk; ++j) q(0, j) = u(rng);
+        for (int i = 0; i < kKeys; ++i)
+            for (int j = 0; j < dk; ++j) k(i, j) = u(rng);
+        attn::AttentionCache cache;
+        attn::attention_forward(out, cache, q, k, v);
+        weights_scaled = cache.weights;
+        attn::softmax_rows(weights_raw, cache.scores);
+        computed_for = dk;
+    }
+    Paragraph("Pick a width for random queries and keys, and compare one query's attention over six "
+              "keys with and without the division.");
+    ImGui::SetNextItemWidth(std::min(ContentWidth(), 320.0f));
+    ImGui::SliderInt("##dk", &dk, 3, 512, "d_k = %d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+    const std::vector<std::string> label = {"query"};
+    MatrixStyle style;
+    style.attention = true;
+    style.cell_width = 50;
+    Flow flow(24);
+    flow.next(matrix_width(kKeys, 50));
+    MatrixView("sat_scaled", "softmax(QKᵀ / √d_k)", label, weights_scaled, style);
+    flow.next(matrix_width(kKeys, 50));
+    MatrixView("sat_raw", "softmax(QKᵀ), unscaled", label, weights_raw, style);
+    Caption("Largest weight: " + fmt(weights_scaled.maxCoeff()) + " scaled, " + fmt(weights_raw.maxCoeff()) +
+            " unscaled. A weight near 1 means the softmax has saturated: its gradient all but vanishes, "
+            "and the model stops learning.");
+}
+
+}  // namespace
+
+// [SECTION] The section -----------------------------------------------------------------------------
+
+void ShowSection_AttentionSteps(Lesson& lesson) {
+    WorkedExample& w = lesson.worked;
+    const Theme& t = theme();
+
+    Heading2("Scaled dot-product attention, step by step");
+    Paragraph("This is the heart of the transformer. A token asks a question (its **query**), compares it "
+              "with what every token offers (their **keys**), and takes in their content (their **values**) "
+              "in proportion to how well they match. It is a soft, fuzzy lookup table.");
+    ImGui::Dummy(ImVec2(0, 4));
+    BeginCard("formula");
+    AttentionFormula(w.scaled);
+    EndCard();
+
+    {
+        const float avail = ContentWidth();
+        const bool row = avail > 700;
+        const float card_w = row ? (avail - 2 * 16) / 3 : avail;
+        struct Role { const char* id; const char* title; const char* text; ImU32 color; };
+        const Role roles[] = {
+            {"role_q", "Q, the query", "\"What am I looking for?\"", t.colors.query},
+            {"role_k", "K, the key", "\"What do I contain?\"", t.colors.key},
+            {"role_v", "V, the value", "\"Here is my content.\"", t.colors.value},
+        };
+        for (int r = 0; r < 3; ++r) {
+            if (r && row) ImGui::SameLine(0, 16);
+            BeginCard(roles[r].id, roles[r].color, card_w);
+            ImGui::PushStyleColor(ImGuiCol_Text, roles[r].color);
+            Heading3(roles[r].title);
+            ImGui::PopStyleColor();
+            Paragraph(roles[r].text);
+            EndCard();
+        }
+    }
+
+    Heading2("Worked example: \"Thinking Machines\", d_k = 3");
+    Paragraph("Two tokens, each projected into a query, a key and a value of three numbers (a real model "
+              "uses 64 or more; three keeps the arithmetic visible).");
+
+    BeginCard("inputs");
+    {
+        MatrixStyle qs, ks, vs;
+        qs.tint = t.colors.query;
+        ks.tint = t.colors.key;
+        vs.tint = t.colors.value;
+        bool changed = false;
+        Flow flow;
+        flow.next(matrix_width(3));
+        changed |= MatrixEdit("Q", "Q (queries)", kTokens, w.q, qs, -3, 3);
+        flow.next(matrix_width(3));
+        changed |= MatrixEdit("K", "K (keys)", kTokens, w.k, ks, -3, 3);
+        flow.next(matrix_width(3));
+        changed |= MatrixEdit("V", "V (values)", kTokens, w.v, vs, -3, 3);
+        ImGui::Dummy(ImVec2(0, 2));
+        if (ImGui::Button("Reset to the lesson's numbers")) {
+            w.reset();
+            changed = false;
+        }
+        ImGui::SameLine(0, 20);
+        bool scaled = w.scaled;
+        if (ImGui::Checkbox("Divide by √d_k", &scaled)) {
+            w.scaled = scaled;
+            changed = true;
+        }
+        if (changed) w.recompute();
+    }
+    EndCard();
+
+    // Step selector.
+    ImGui::Dummy(ImVec2(0, 6));
+    static const char* kSteps[] = {"Inputs", "1  Scores", "2  ÷ √d_k", "3  Softmax", "4  × V"};
+    for (int s = 0; s < 5; ++s) {
+        if (s) ImGui::SameLine(0, 6);
+        const bool active = w.step == s;
+        ImGui::PushStyleColor(ImGuiCol_Button, active ? t.colors.accent : t.colors.accent_soft);
+        ImGui::PushStyleColor(ImGuiCol_Text, active ? IM_COL32(255, 255, 255, 255) : t.colors.accent);
+        if (ImGui::Button(kSteps[s])) w.step = s;
+        ImGui::PopStyleColor(2);
+        if (ContentWidth() < 120 && s < 4) ImGui::NewLine();
+    }
+
+    BeginCard("steps", t.colors.attention);
+    int hovered = -1;
+    {
+        Flow flow;
+        MatrixStyle plain;
+        plain.heat = false;
+        MatrixStyle att;
+        att.attention = true;
+        auto hl = [&](int step) { return w.step == step; };
+        auto show = [&](const char* id, const char* title, const attn::Mat& m, MatrixStyle st, int step) {
+            if (w.step < step) return;
+            st.tint = hl(step) ? t.colors.attention : 0;
+            flow.next(matrix_width(static_cast<int>(m.cols())));
+            const int h = MatrixView(id, title, kTokens, m, st);
+            if (h >= 0) hovered = h;
+        };
+        if (w.step == 0) {
+            Paragraph("Choose a step above to walk the example through the formula.");
+        }
+        show("scores", "Scores = QKᵀ", w.cache.scores, plain, 1);
+        show("scaled", w.scaled ? "Scaled = Scores ÷ √3" : "Scaled (off) = Scores", w.cache.scaled, plain, 2);
+        show("weights", "Attention = softmax", w.cache.weights, att, 3);
+        show("output", "Output = Attention × V", w.out, plain, 4);
+    }
+    ImGui::Dummy(ImVec2(0, 4));
+    explain_step(w, hovered);
+    Caption("Hover a row to follow that token. Every number here is computed live by the attention library.");
+    EndCard();
+
+    Heading2("Why divide by √d_k?");
+    BeginCard("saturation");
+    saturation_demo();
+    EndCard();
+}
+
+}  // namespace app

@@ -1,0 +1,223 @@
+#include "app/theme.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+namespace app {
+
+Theme& theme() {
+    static Theme t;
+    return t;
+}
+
+namespace {
+
+constexpr ImU32 rgb(unsigned r, unsigned g, unsigned b, unsigned a = 255) {
+    return IM_COL32(r, g, b, a);
+}
+
+Palette light_palette() {
+    Palette p;
+    p.page = rgb(247, 246, 243);
+    p.card = rgb(255, 255, 255);
+    p.card_border = rgb(226, 223, 216);
+    p.text = rgb(38, 38, 44);
+    p.text_muted = rgb(104, 104, 116);
+    p.heading = rgb(24, 24, 32);
+    p.accent = rgb(109, 62, 214);
+    p.accent_soft = rgb(238, 232, 252);
+    p.query = rgb(124, 77, 255);
+    p.query_soft = rgb(237, 231, 255);
+    p.key = rgb(0, 137, 123);
+    p.key_soft = rgb(221, 243, 240);
+    p.value = rgb(46, 125, 50);
+    p.value_soft = rgb(226, 242, 227);
+    p.attention = rgb(245, 124, 0);
+    p.good = rgb(46, 125, 50);
+    p.bad = rgb(198, 40, 40);
+    p.warn = rgb(191, 112, 0);
+    p.heat_neg = rgb(33, 102, 172);
+    p.heat_pos = rgb(202, 0, 32);
+    return p;
+}
+
+Palette dark_palette() {
+    Palette p;
+    p.page = rgb(24, 24, 28);
+    p.card = rgb(34, 34, 40);
+    p.card_border = rgb(56, 56, 66);
+    p.text = rgb(224, 224, 230);
+    p.text_muted = rgb(160, 160, 172);
+    p.heading = rgb(245, 245, 250);
+    p.accent = rgb(179, 148, 255);
+    p.accent_soft = rgb(52, 44, 76);
+    p.query = rgb(170, 136, 255);
+    p.query_soft = rgb(54, 44, 86);
+    p.key = rgb(77, 208, 190);
+    p.key_soft = rgb(30, 62, 60);
+    p.value = rgb(129, 199, 132);
+    p.value_soft = rgb(34, 60, 38);
+    p.attention = rgb(255, 152, 40);
+    p.good = rgb(129, 199, 132);
+    p.bad = rgb(239, 113, 113);
+    p.warn = rgb(255, 183, 77);
+    p.heat_neg = rgb(103, 169, 227);
+    p.heat_pos = rgb(244, 109, 117);
+    return p;
+}
+
+ImVec4 v4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
+
+}  // namespace
+
+ImU32 WithAlpha(ImU32 color, float alpha) {
+    const unsigned a = static_cast<unsigned>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f + 0.5f);
+    return (color & ~IM_COL32_A_MASK) | (a << IM_COL32_A_SHIFT);
+}
+
+ImU32 Mix(ImU32 a, ImU32 b, float t) {
+    const ImVec4 x = v4(a), y = v4(b);
+    t = std::clamp(t, 0.0f, 1.0f);
+    return ImGui::ColorConvertFloat4ToU32(ImVec4(x.x + (y.x - x.x) * t, x.y + (y.y - x.y) * t,
+                                                 x.z + (y.z - x.z) * t, x.w + (y.w - x.w) * t));
+}
+
+ImU32 HeatColor(float v) {
+    const Palette& p = theme().colors;
+    if (!(v == v)) return p.card_border;  // NaN
+    v = std::clamp(v, -1.0f, 1.0f);
+    return v < 0 ? Mix(p.card, p.heat_neg, -v) : Mix(p.card, p.heat_pos, v);
+}
+
+void ApplyTheme(bool dark) {
+    Theme& t = theme();
+    t.dark = dark;
+    t.colors = dark ? dark_palette() : light_palette();
+    const Palette& p = t.colors;
+
+    ImGuiStyle& s = ImGui::GetStyle();
+    s = ImGuiStyle();
+    s.WindowPadding = ImVec2(0, 0);
+    s.WindowRounding = 0;
+    s.WindowBorderSize = 0;
+    s.ChildRounding = 10;
+    s.ChildBorderSize = 1;
+    s.FramePadding = ImVec2(10, 6);
+    s.FrameRounding = 6;
+    s.ItemSpacing = ImVec2(10, 10);
+    s.ItemInnerSpacing = ImVec2(8, 6);
+    s.ScrollbarSize = 12;
+    s.ScrollbarRounding = 6;
+    s.GrabRounding = 6;
+    s.GrabMinSize = 14;
+    s.PopupRounding = 8;
+    s.PopupBorderSize = 1;
+    s.TabRounding = 6;
+    s.CellPadding = ImVec2(10, 8);
+    s.TouchExtraPadding = ImVec2(0, 0);
+
+    ImVec4* c = s.Colors;
+    c[ImGuiCol_Text] = v4(p.text);
+    c[ImGuiCol_TextDisabled] = v4(p.text_muted);
+    c[ImGuiCol_WindowBg] = v4(p.page);
+    c[ImGuiCol_ChildBg] = v4(p.card);
+    c[ImGuiCol_PopupBg] = v4(p.card);
+    c[ImGuiCol_Border] = v4(p.card_border);
+    c[ImGuiCol_BorderShadow] = ImVec4(0, 0, 0, 0);
+    c[ImGuiCol_FrameBg] = v4(dark ? rgb(46, 46, 54) : rgb(241, 239, 235));
+    c[ImGuiCol_FrameBgHovered] = v4(p.accent_soft);
+    c[ImGuiCol_FrameBgActive] = v4(p.accent_soft);
+    c[ImGuiCol_TitleBg] = v4(p.card);
+    c[ImGuiCol_TitleBgActive] = v4(p.card);
+    c[ImGuiCol_MenuBarBg] = v4(p.card);
+    c[ImGuiCol_ScrollbarBg] = ImVec4(0, 0, 0, 0);
+    c[ImGuiCol_ScrollbarGrab] = v4(WithAlpha(p.text_muted, 0.35f));
+    c[ImGuiCol_ScrollbarGrabHovered] = v4(WithAlpha(p.text_muted, 0.55f));
+    c[ImGuiCol_ScrollbarGrabActive] = v4(WithAlpha(p.text_muted, 0.75f));
+    c[ImGuiCol_CheckMark] = v4(p.accent);
+    c[ImGuiCol_SliderGrab] = v4(p.accent);
+    c[ImGuiCol_SliderGrabActive] = v4(p.accent);
+    c[ImGuiCol_Button] = v4(p.accent_soft);
+    c[ImGuiCol_ButtonHovered] = v4(Mix(p.accent_soft, p.accent, 0.25f));
+    c[ImGuiCol_ButtonActive] = v4(Mix(p.accent_soft, p.accent, 0.45f));
+    c[ImGuiCol_Header] = v4(p.accent_soft);
+    c[ImGuiCol_HeaderHovered] = v4(Mix(p.accent_soft, p.accent, 0.2f));
+    c[ImGuiCol_HeaderActive] = v4(Mix(p.accent_soft, p.accent, 0.35f));
+    c[ImGuiCol_Separator] = v4(p.card_border);
+    c[ImGuiCol_Tab] = v4(p.card);
+    c[ImGuiCol_TabHovered] = v4(p.accent_soft);
+    c[ImGuiCol_TabActive] = v4(p.accent_soft);
+    c[ImGuiCol_TableHeaderBg] = v4(dark ? rgb(44, 44, 52) : rgb(243, 241, 236));
+    c[ImGuiCol_TableBorderStrong] = v4(p.card_border);
+    c[ImGuiCol_TableBorderLight] = v4(p.card_border);
+    c[ImGuiCol_TableRowBg] = ImVec4(0, 0, 0, 0);
+    c[ImGuiCol_TableRowBgAlt] = v4(WithAlpha(p.text_muted, 0.05f));
+    c[ImGuiCol_TextSelectedBg] = v4(WithAlpha(p.accent, 0.3f));
+    c[ImGuiCol_NavHighlight] = v4(p.accent);
+    c[ImGuiCol_ModalWindowDimBg] = ImVec4(0, 0, 0, 0.35f);
+}
+
+bool LoadFonts(const char* dir, float dpr) {
+    Theme& t = theme();
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    t.fonts = Fonts();
+    t.dpr = dpr;
+
+    const std::string base = dir;
+    const std::string regular = base + "/Inter-Regular.otf", semibold = base + "/Inter-SemiBold.otf",
+                      symbols = base + "/DejaVuSans.ttf", mono = base + "/DejaVuSansMono.ttf";
+    for (const std::string* path : {&regular, &semibold, &symbols, &mono}) {
+        if (FILE* f = std::fopen(path->c_str(), "rb")) {
+            std::fclose(f);
+        } else {
+            std::fprintf(stderr, "font missing: %s; using the built-in font\n", path->c_str());
+            io.Fonts->AddFontDefault();
+            ImFont* d = io.Fonts->Fonts[0];
+            t.fonts = Fonts{d, d, d, d, d, d, d};
+            io.FontGlobalScale = 1.0f;
+            return false;
+        }
+    }
+
+    static const ImWchar text_ranges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x205E, 0};
+    static const ImWchar symbol_ranges[] = {0x0370, 0x03FF, 0x1D2C, 0x1D6A, 0x2070, 0x209F, 0x2190, 0x21FF,
+                                            0x2200, 0x22FF, 0x2300, 0x23FF, 0x2500, 0x25FF,
+                                            0x2713, 0x2718, 0};
+    static const ImWchar mono_ranges[] = {0x0020, 0x007E, 0x2212, 0x2212, 0};
+
+    auto add = [&](const std::string& path, float size, bool with_symbols) {
+        ImFontConfig cfg;
+        cfg.OversampleH = 1;  // rasterised at the device's pixel size already
+        cfg.OversampleV = 1;
+        cfg.PixelSnapH = true;
+        ImFont* font = io.Fonts->AddFontFromFileTTF(path.c_str(), size * dpr, &cfg, text_ranges);
+        if (with_symbols) {
+            ImFontConfig merge;
+            merge.MergeMode = true;
+            merge.OversampleH = 1;
+            merge.OversampleV = 1;
+            merge.GlyphOffset = ImVec2(0, 0);
+            io.Fonts->AddFontFromFileTTF(symbols.c_str(), size * dpr, &merge, symbol_ranges);
+        }
+        return font;
+    };
+    t.fonts.body = add(regular, 17.0f, true);
+    t.fonts.bold = add(semibold, 17.0f, true);
+    t.fonts.small = add(regular, 14.5f, true);
+    t.fonts.h1 = add(semibold, 32.0f, true);
+    t.fonts.h2 = add(semibold, 23.0f, true);
+    t.fonts.formula = add(regular, 24.0f, true);
+    {
+        ImFontConfig cfg;
+        cfg.OversampleH = 1;
+        cfg.OversampleV = 1;
+        t.fonts.mono = io.Fonts->AddFontFromFileTTF(mono.c_str(), 15.0f * dpr, &cfg, mono_ranges);
+    }
+    io.FontDefault = t.fonts.body;
+    io.FontGlobalScale = 1.0f / dpr;
+    return io.Fonts->Build();
+}
+
+}  // namespace app

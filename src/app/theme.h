@@ -1,0 +1,51 @@
+// theme.h — colours, type and spacing of the lesson, light and dark.
+#pragma once
+
+#include <imgui.h>
+
+namespace app {
+
+struct Palette {
+    ImU32 page, card, card_border, text, text_muted, heading, accent, accent_soft;
+    ImU32 query, query_soft;   // queries are purple throughout the lesson
+    ImU32 key, key_soft;       // keys teal
+    ImU32 value, value_soft;   // values green
+    ImU32 attention;           // attention weights orange (alpha carries the weight)
+    ImU32 good, bad, warn;
+    ImU32 heat_neg, heat_pos;  // diverging heat strips: negative blue, positive red
+};
+
+struct Fonts {
+    ImFont* body = nullptr;     // running text
+    ImFont* bold = nullptr;     // emphasis, labels
+    ImFont* small = nullptr;    // captions, table details
+    ImFont* h1 = nullptr;       // page title
+    ImFont* h2 = nullptr;       // section headings
+    ImFont* mono = nullptr;     // numbers in matrices
+    ImFont* formula = nullptr;  // the attention formula
+};
+
+struct Theme {
+    bool dark = false;
+    Palette colors;
+    Fonts fonts;
+    float dpr = 1.0f;  // device pixel ratio the font atlas was rasterised for
+};
+
+Theme& theme();
+
+// Sets ImGui's style and the palette for light or dark.
+void ApplyTheme(bool dark);
+
+// (Re)builds the font atlas for the given pixel ratio from the font files in dir. Text is
+// rasterised at size × dpr and drawn at 1/dpr scale, so it stays crisp on a 2× screen.
+// Returns false, with ImGui's default font in place, when a font file is missing.
+bool LoadFonts(const char* dir, float dpr);
+
+// Colour helpers.
+ImU32 WithAlpha(ImU32 color, float alpha);
+ImU32 Mix(ImU32 a, ImU32 b, float t);
+// Diverging colour for a value in [-1, 1] (scaled by the caller).
+ImU32 HeatColor(float v);
+
+}  // namespace app

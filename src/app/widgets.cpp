@@ -1,0 +1,415 @@
+#include "app/widgets.h"
+
+#include "app/theme.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace app {
+
+// [SECTION] Text -------------------------------------------------------------------------------
+
+namespace {
+// Right edges (screen x) of the cards being drawn: ImGui 1.86 has no way to narrow the
+// available width outside a child window, so the widgets here ask ContentWidth() instead.
+std::vector<float> right_edges;
+}  // namespace
+
+float ContentWidth() {
+    float w = ImGui::GetContentRegionAvail().x;
+    if (!right_edges.empty()) w = std::min(w, right_edges.back() - ImGui::GetCursorScreenPos().x);
+    return std::max(w, 1.0f);
+}
+
+static void heading(ImFont* font, const char* text, float space_before, ImU32 color) {
+    if (space_before > 0) ImGui::Dummy(ImVec2(0, space_before));
+    ImGui::PushFont(font);
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ContentWidth());
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+}
+
+void Heading1(const char* text) { heading(theme().fonts.h1, text, 4, theme().colors.heading); }
+void Heading2(const char* text) { heading(theme().fonts.h2, text, 12, theme().colors.heading); }
+void Heading3(const char* text) { heading(theme().fonts.bold, text, 0, theme().colors.heading); }
+
+namespace {
+
+struct Run {
+    std::string text;
+    bool bold = false;
+    bool code = false;
+};
+
+// Splits "**bold** and `code`" into runs.
+std::vector<Run> parse_inline(const std::string& s) {
+    std::vector<Run> runs(1);
+    bool bold = false, code = false;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (!code && s.compare(i, 2, "**") == 0) {
+            bold = !bold;
+            runs.push_back(Run{"", bold, code});
+            ++i;
+        } else if (s[i] == '`') {
+            code = !code;
+            runs.push_back(Run{"", bold, code});
+        } else {
+            runs.back().text += s[i];
+        }
+    }
+    return runs;
+}
+
+}  // namespace
+
+// Word-wraps runs of different fonts on one flow, since ImGui's own wrapping is per call.
+void Paragraph(const std::string& text, ImU32 color) {
+    const Theme& t = theme();
+    if (!color) color = t.colors.text;
+    const float width = std::max(40.0f, ContentWidth());
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float line_h = ImGui::GetTextLineHeight() * 1.45f;
+    float x = 0, y = 0;
+    for (const Run& run : parse_inline(text)) {
+        ImFont* font = run.bold ? t.fonts.bold : (run.code ? t.fonts.mono : t.fonts.body);
+        const float size = (run.code ? t.fonts.mono : t.fonts.body)->FontSize * ImGui::GetIO().FontGlobalScale;
+        const ImU32 col = run.code ? t.colors.accent : (run.bold ? t.colors.heading : color);
+        size_t pos = 0;
+        const std::string& s = run.text;
+        while (pos < s.size()) {
+            // Next word including its trailing spaces.
+            size_t end = s.find(' ', pos);
+            end = end == std::string::npos ? s.size() : s.find_first_not_of(' ', end);
+            if (end == std::string::npos) end = s.size();
+            const char* b = s.c_str() + pos;
+            const char* e = s.c_str() + end;
+            const char* word_end = e;
+            while (word_end > b && word_end[-1] == ' ') --word_end;
+            const float w_word = font->CalcTextSizeA(size, FLT_MAX, 0, b, word_end).x;
+            const float w_full = font->CalcTextSizeA(size, FLT_MAX, 0, b, e).x;
+            if (x > 0 && x + w_word > width) {
+                x = 0;
+                y += line_h;
+            }
+            if (w_word > width) {  // a single word wider than the column: let ImGui wrap it
+                dl->AddText(font, size, ImVec2(origin.x + x, origin.y + y), col, b, word_end, width);
+                const ImVec2 sz = font->CalcTextSizeA(size, FLT_MAX, width, b, word_end);
+                y += sz.y - line_h + line_h;
+                x = 0;
+            } else {
+                dl->AddText(font, size, ImVec2(origin.x + x, origin.y + y), col, b, word_end);
+                x += w_full;
+            }
+            pos = end;
+        }
+    }
+    ImGui::Dummy(ImVec2(width, y + line_h));
+}
+
+void Caption(const std::string& text) {
+    ImGui::PushFont(theme().fonts.small);
+    ImGui::PushStyleColor(ImGuiCol_Text, theme().colors.text_muted);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ContentWidth());
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+}
+
+void BulletList(const std::vector<std::string>& items) {
+    const Theme& t = theme();
+    for (const std::string& item : items) {
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float r = 3.0f, h = ImGui::GetTextLineHeight();
+        ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + 8, p.y + h * 0.55f), r, t.colors.accent);
+        ImGui::Indent(24);
+        Paragraph(item);
+        ImGui::Unindent(24);
+    }
+}
+
+void Pill(const char* text, ImU32 bg, ImU32 fg) {
+    ImGui::PushFont(theme().fonts.small);
+    const ImVec2 sz = ImGui::CalcTextSize(text);
+    const ImVec2 pad(10, 4);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p, ImVec2(p.x + sz.x + 2 * pad.x, p.y + sz.y + 2 * pad.y), bg, 999);
+    dl->AddText(ImVec2(p.x + pad.x, p.y + pad.y), fg, text);
+    ImGui::Dummy(ImVec2(sz.x + 2 * pad.x, sz.y + 2 * pad.y));
+    ImGui::PopFont();
+}
+
+// [SECTION] Cards -------------------------------------------------------------------------------
+
+namespace {
+struct CardFrame {
+    ImVec2 start;
+    ImU32 accent;
+    int channel_split;
+    float width;
+};
+std::vector<CardFrame> card_stack;
+constexpr float kCardPad = 18.0f;
+}  // namespace
+
+void BeginCard(const char* id, ImU32 accent, float width) {
+    ImGui::PushID(id);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->ChannelsSplit(2);
+    dl->ChannelsSetCurrent(1);
+    if (width <= 0) width = ContentWidth();
+    card_stack.push_back(CardFrame{ImGui::GetCursorScreenPos(), accent, 0, width});
+    right_edges.push_back(ImGui::GetCursorScreenPos().x + width - kCardPad);
+    ImGui::BeginGroup();
+    ImGui::Dummy(ImVec2(width, kCardPad - ImGui::GetStyle().ItemSpacing.y));
+    ImGui::Indent(kCardPad);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width - 2 * kCardPad);
+    ImGui::BeginGroup();
+    ImGui::PushItemWidth(width - 2 * kCardPad);
+}
+
+void EndCard() {
+    ImGui::PopItemWidth();
+    ImGui::EndGroup();
+    ImGui::PopTextWrapPos();
+    ImGui::Unindent(kCardPad);
+    ImGui::Dummy(ImVec2(0, kCardPad - ImGui::GetStyle().ItemSpacing.y));
+    ImGui::EndGroup();
+    const CardFrame f = card_stack.back();
+    card_stack.pop_back();
+    right_edges.pop_back();
+    const ImVec2 end(f.start.x + f.width, ImGui::GetItemRectMax().y);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->ChannelsSetCurrent(0);
+    const Palette& p = theme().colors;
+    dl->AddRectFilled(f.start, end, p.card, 12.0f);
+    dl->AddRect(f.start, end, p.card_border, 12.0f);
+    if (f.accent) {
+        dl->AddRectFilled(f.start, ImVec2(f.start.x + 5, end.y), f.accent, 12.0f, ImDrawFlags_RoundCornersLeft);
+    }
+    dl->ChannelsMerge();
+    ImGui::PopID();
+}
+
+// Content width inside a card, for children that need it.
+void Callout(const char* id, const char* title, const std::string& text, ImU32 accent) {
+    BeginCard(id, accent);
+    Heading3(title);
+    Paragraph(text);
+    EndCard();
+}
+
+// [SECTION] Matrices ------------------------------------------------------------------------------
+
+namespace {
+
+float label_column_width(const std::vector<std::string>& labels) {
+    float w = 0;
+    ImGui::PushFont(theme().fonts.small);
+    for (const std::string& l : labels) w = std::max(w, ImGui::CalcTextSize(l.c_str()).x);
+    ImGui::PopFont();
+    return w + 14.0f;
+}
+
+ImU32 cell_color(float v, const MatrixStyle& style) {
+    const Palette& p = theme().colors;
+    if (!std::isfinite(v)) return WithAlpha(p.bad, 0.25f);
+    if (style.attention) return Mix(p.card, p.attention, std::clamp(v, 0.0f, 1.0f) * 0.85f);
+    if (style.heat) return HeatColor(0.55f * v / style.heat_scale);
+    return p.card;
+}
+
+// Drawn, not laid out as text, so that matrices placed side by side line up: ImGui aligns a
+// text item to the baseline of framed widgets on the same line.
+void matrix_title(const char* title, ImU32 tint) {
+    if (!title || !*title) return;
+    ImGui::PushFont(theme().fonts.bold);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddText(p, tint ? tint : theme().colors.heading, title);
+    ImGui::Dummy(ImVec2(ImGui::CalcTextSize(title).x, ImGui::GetTextLineHeight()));
+    ImGui::PopFont();
+}
+
+}  // namespace
+
+float MatrixWidth(const std::vector<std::string>& row_labels, int cols, float cell_width) {
+    return label_column_width(row_labels) + static_cast<float>(cols) * (cell_width + 3.0f);
+}
+
+int MatrixView(const char* id, const char* title, const std::vector<std::string>& row_labels,
+               const attn::Mat& m, const MatrixStyle& style) {
+    const Theme& t = theme();
+    ImGui::PushID(id);
+    ImGui::BeginGroup();
+    matrix_title(title, style.tint);
+    const float label_w = label_column_width(row_labels);
+    const float cell_w = style.cell_width, cell_h = 30.0f, gap = 3.0f;
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    int hovered = -1;
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        const float y = origin.y + static_cast<float>(i) * (cell_h + gap);
+        const ImVec2 row_min(origin.x, y), row_max(origin.x + label_w + m.cols() * (cell_w + gap), y + cell_h);
+        const bool row_hover = ImGui::IsWindowHovered() && mouse.x >= row_min.x && mouse.x < row_max.x &&
+                               mouse.y >= row_min.y && mouse.y < row_max.y;
+        if (row_hover) hovered = static_cast<int>(i);
+        if (i < static_cast<Eigen::Index>(row_labels.size())) {
+            ImGui::PushFont(t.fonts.small);
+            const bool emph = style.highlight_row == i || row_hover;
+            dl->AddText(ImVec2(origin.x, y + (cell_h - ImGui::GetTextLineHeight()) * 0.5f),
+                        emph ? (style.tint ? style.tint : t.colors.heading) : t.colors.text_muted,
+                        row_labels[static_cast<size_t>(i)].c_str());
+            ImGui::PopFont();
+        }
+        for (Eigen::Index j = 0; j < m.cols(); ++j) {
+            const float v = static_cast<float>(m(i, j));
+            const ImVec2 a(origin.x + label_w + j * (cell_w + gap), y), b(a.x + cell_w, y + cell_h);
+            dl->AddRectFilled(a, b, cell_color(v, style), 5.0f);
+            if (style.highlight_row == i) dl->AddRect(a, b, style.tint ? style.tint : t.colors.accent, 5.0f, 0, 2.0f);
+            char buf[32];
+            if (std::isfinite(v)) {
+                std::snprintf(buf, sizeof buf, "%.*f", style.decimals, static_cast<double>(v));
+            } else {
+                std::snprintf(buf, sizeof buf, "%s", std::isnan(v) ? "NaN" : (v > 0 ? "∞" : "−∞"));
+            }
+            ImGui::PushFont(t.fonts.mono);
+            const ImVec2 ts = ImGui::CalcTextSize(buf);
+            const bool strong = style.attention && v > 0.6f;
+            dl->AddText(ImVec2(b.x - ts.x - 7, a.y + (cell_h - ts.y) * 0.5f),
+                        strong ? IM_COL32(255, 255, 255, 255) : t.colors.text, buf);
+            ImGui::PopFont();
+        }
+    }
+    ImGui::Dummy(ImVec2(label_w + m.cols() * (cell_w + gap), m.rows() * (cell_h + gap)));
+    ImGui::EndGroup();
+    ImGui::PopID();
+    return hovered;
+}
+
+bool MatrixEdit(const char* id, const char* title, const std::vector<std::string>& row_labels,
+                attn::Mat& m, const MatrixStyle& style, float lo, float hi) {
+    const Theme& t = theme();
+    bool changed = false;
+    ImGui::PushID(id);
+    ImGui::BeginGroup();
+    matrix_title(title, style.tint);
+    const float label_w = label_column_width(row_labels);
+    ImGui::PushFont(t.fonts.mono);
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(3, 3));
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(6, 6));
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        const ImVec2 row_pos = ImGui::GetCursorScreenPos();
+        if (i < static_cast<Eigen::Index>(row_labels.size())) {
+            ImGui::PushFont(t.fonts.small);
+            ImGui::GetWindowDrawList()->AddText(ImVec2(row_pos.x, row_pos.y + 7), t.colors.text_muted,
+                                                row_labels[static_cast<size_t>(i)].c_str());
+            ImGui::PopFont();
+        }
+        ImGui::SetCursorScreenPos(ImVec2(row_pos.x + label_w, row_pos.y));
+        for (Eigen::Index j = 0; j < m.cols(); ++j) {
+            if (j) ImGui::SameLine();
+            ImGui::PushID(static_cast<int>(i * m.cols() + j));
+            float v = static_cast<float>(m(i, j));
+            ImGui::PushStyleColor(ImGuiCol_FrameBg, cell_color(v, style));
+            ImGui::SetNextItemWidth(style.cell_width);
+            if (ImGui::DragFloat("##v", &v, 0.01f, lo, hi, "%.2f", ImGuiSliderFlags_AlwaysClamp)) {
+                m(i, j) = static_cast<attn::Scalar>(std::isfinite(v) ? v : 0.0f);
+                changed = true;
+            }
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Drag, or double-click to type (%.1f to %.1f)", lo, hi);
+            ImGui::PopStyleColor();
+            ImGui::PopID();
+        }
+    }
+    ImGui::PopStyleVar(2);
+    ImGui::PopFont();
+    ImGui::EndGroup();
+    ImGui::PopID();
+    return changed;
+}
+
+// [SECTION] Formula -------------------------------------------------------------------------------
+
+void AttentionFormula(bool scaled) {
+    const Theme& t = theme();
+    ImFont* f = t.fonts.formula;
+    const float size = f->FontSize * ImGui::GetIO().FontGlobalScale;
+    const float small_size = size * 0.72f;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    const float mid = o.y + size * 1.2f;  // the fraction bar's height
+    const ImU32 col = t.colors.heading;
+    float x = o.x;
+    auto text = [&](const char* s, ImU32 c, float sz, float y) {
+        dl->AddText(f, sz, ImVec2(x, y), c, s);
+        return f->CalcTextSizeA(sz, FLT_MAX, 0, s).x;
+    };
+    auto centered = [&](const char* s, ImU32 c) { x += text(s, c, size, mid - size * 0.5f); };
+
+    centered("Attention(", col);
+    centered("Q", t.colors.query);
+    centered(", ", col);
+    centered("K", t.colors.key);
+    centered(", ", col);
+    centered("V", t.colors.value);
+    centered(")  =  softmax", col);
+    // Parentheses drawn tall around the fraction.
+    const float paren_h = scaled ? size * 2.4f : size * 1.1f;
+    auto paren = [&](bool open) {
+        const float w = size * 0.3f, top = mid - paren_h * 0.5f, bottom = mid + paren_h * 0.5f;
+        if (open) {
+            dl->AddBezierQuadratic(ImVec2(x + w, top), ImVec2(x - w * 0.6f, mid), ImVec2(x + w, bottom), col, 1.8f);
+        } else {
+            dl->AddBezierQuadratic(ImVec2(x, top), ImVec2(x + w * 1.6f, mid), ImVec2(x, bottom), col, 1.8f);
+        }
+        x += w + 6;
+    };
+    x += 4;
+    paren(true);
+    if (scaled) {
+        // Numerator Q Kᵀ, denominator √d_k, a bar between.
+        const float num_w = f->CalcTextSizeA(size, FLT_MAX, 0, "QK").x + f->CalcTextSizeA(small_size, FLT_MAX, 0, "T").x;
+        const float rad_w = size * 0.55f;
+        const float den_w = rad_w + f->CalcTextSizeA(size, FLT_MAX, 0, "d").x + f->CalcTextSizeA(small_size, FLT_MAX, 0, "k").x + 4;
+        const float w = std::max(num_w, den_w) + 10;
+        float nx = x + (w - num_w) * 0.5f;
+        const float ny = mid - size * 1.1f;
+        dl->AddText(f, size, ImVec2(nx, ny), t.colors.query, "Q");
+        nx += f->CalcTextSizeA(size, FLT_MAX, 0, "Q").x;
+        dl->AddText(f, size, ImVec2(nx, ny), t.colors.key, "K");
+        nx += f->CalcTextSizeA(size, FLT_MAX, 0, "K").x;
+        dl->AddText(f, small_size, ImVec2(nx + 1, ny - size * 0.12f), t.colors.key, "T");
+        dl->AddLine(ImVec2(x, mid), ImVec2(x + w, mid), col, 1.6f);
+        // Radical sign: a short tick, a long down-stroke, then the overbar.
+        const float dx = x + (w - den_w) * 0.5f;
+        const float top = mid + size * 0.22f, bottom = mid + size * 1.25f;
+        dl->PathLineTo(ImVec2(dx, bottom - size * 0.35f));
+        dl->PathLineTo(ImVec2(dx + rad_w * 0.3f, bottom - size * 0.45f));
+        dl->PathLineTo(ImVec2(dx + rad_w * 0.6f, bottom));
+        dl->PathLineTo(ImVec2(dx + rad_w, top));
+        dl->PathLineTo(ImVec2(dx + den_w + 2, top));
+        dl->PathStroke(col, 0, 1.6f);
+        const float tx = dx + rad_w + 2;
+        dl->AddText(f, size, ImVec2(tx, top + size * 0.05f), col, "d");
+        dl->AddText(f, small_size, ImVec2(tx + f->CalcTextSizeA(size, FLT_MAX, 0, "d").x, top + size * 0.45f), col, "k");
+        x += w;
+    } else {
+        centered("Q", t.colors.query);
+        centered("K", t.colors.key);
+        dl->AddText(f, small_size, ImVec2(x + 1, mid - size * 0.62f), t.colors.key, "T");
+        x += f->CalcTextSizeA(small_size, FLT_MAX, 0, "T").x + 3;
+    }
+    paren(false);
+    centered(" ", col);
+    centered("V", t.colors.value);
+    ImGui::Dummy(ImVec2(x - o.x, (mid - o.y) * 2.0f + (scaled ? size * 0.2f : 0)));
+}
+
+}  // namespace app

@@ -1,0 +1,60 @@
+// server.mjs — a small static server for build/web (no dependencies).
+// Usage: node web/server.mjs [--root DIR] [--port N] [--host H] [--csp]
+//   --csp  adds the strict Content-Security-Policy course sites use, to check the lesson under it.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8', '.data': 'application/octet-stream', '.bin': 'application/octet-stream',
+  '.png': 'image/png', '.svg': 'image/svg+xml', '.md': 'text/markdown; charset=utf-8',
+};
+
+export function startServer({ root, port = 8080, host = '127.0.0.1', csp = false, extraRoots = {} }) {
+  const base = resolve(root);
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://localhost');
+      let path = decodeURIComponent(url.pathname);
+      let dir = base;
+      for (const [prefix, other] of Object.entries(extraRoots)) {
+        if (path.startsWith(prefix)) { dir = resolve(other); path = path.slice(prefix.length - 1); }
+      }
+      if (path.endsWith('/')) path += 'index.html';
+      const file = normalize(join(dir, path));
+      if (file !== dir && !file.startsWith(dir + sep)) { res.writeHead(403).end('forbidden'); return; }
+      const info = await stat(file);
+      if (!info.isFile()) { res.writeHead(404).end('not found'); return; }
+      const headers = {
+        'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
+        'Content-Length': info.size,
+        'Cache-Control': 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+      };
+      if (csp) headers['Content-Security-Policy'] = STRICT_CSP;
+      res.writeHead(200, headers);
+      res.end(req.method === 'HEAD' ? undefined : await readFile(file));
+    } catch (e) {
+      if (!res.headersSent) res.writeHead(e && e.code === 'ENOENT' ? 404 : 400).end('not found');
+    }
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => ok(server));
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+  const root = opt('--root', 'build/web');
+  const port = Number(opt('--port', '8080'));
+  const host = opt('--host', '127.0.0.1');
+  startServer({ root, port, host, csp: args.includes('--csp') }).then(() => {
+    console.log(`Serving the lesson at http://${host}:${port}/  (Ctrl+C to stop)`);
+  }, (e) => { console.error(`Could not serve on ${host}:${port}: ${e.message}`); process.exit(1); });
+}

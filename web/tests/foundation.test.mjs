@@ -1,0 +1,76 @@
+// The first page: the lesson loads, draws, and window.lesson computes the worked example.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { canvasStats, launch, openLesson, serve, shotPath } from './harness.mjs';
+
+let browser, site;
+before(async () => { browser = await launch(); site = await serve(); });
+after(async () => { await browser?.close(); await site?.close(); });
+
+const Q = [[0.9, 0.2, 0.5], [0.3, 0.8, 0.4]];
+const K = [[0.7, 0.4, 0.6], [0.2, 0.9, 0.3]];
+const V = [[0.5, 0.8, 0.2], [0.7, 0.1, 0.9]];
+const round2 = (m) => m.map((r) => r.map((x) => Math.round(x * 100) / 100));
+
+test('the lesson loads, draws a non-blank canvas and logs no error', async () => {
+  const { page, context, errors } = await openLesson(browser, site.url + '?section=attention-steps');
+  const version = await page.evaluate(() => window.lesson.version);
+  assert.match(version, /^\d+\.\d+\.\d+$/);
+  assert.equal(await page.locator('#loading').isHidden(), true, 'the loading screen is gone');
+  const stats = await canvasStats(page);
+  assert.ok(stats.distinctColours > 20, `the canvas shows more than a flat colour (${stats.distinctColours} colours)`);
+  assert.ok(stats.darkSamples < stats.samples * 0.5, 'the canvas is not mostly black');
+  await page.screenshot({ path: shotPath('foundation-1280x800') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('lesson.attention returns the worked example of the lesson', async () => {
+  const { page, context, errors } = await openLesson(browser, site.url);
+  const r = await page.evaluate(([q, k, v]) => window.lesson.attention(q, k, v), [Q, K, V]);
+  assert.deepEqual(round2(r.scaled), [[0.58, 0.29], [0.44, 0.52]]);
+  assert.deepEqual(round2(r.weights), [[0.57, 0.43], [0.48, 0.52]]);
+  assert.deepEqual(round2(r.output), [[0.59, 0.5, 0.5], [0.6, 0.44, 0.56]]);
+  assert.deepEqual(round2(r.scores), [[1.01, 0.51], [0.77, 0.9]]);
+  for (const row of r.weights) assert.ok(Math.abs(row[0] + row[1] - 1) < 1e-6);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('lesson.attention applies a mask and rejects bad input with a clear message', async () => {
+  const { page, context } = await openLesson(browser, site.url);
+  const masked = await page.evaluate(([q, k, v]) => window.lesson.attention(q, k, v, [[1, 0], [1, 1]]), [Q, K, V]);
+  assert.deepEqual(masked.weights[0], [1, 0]);
+  const messages = await page.evaluate(([q, k, v]) => {
+    const attempt = (f) => { try { f(); return 'no error'; } catch (e) { return e.message; } };
+    return [
+      attempt(() => window.lesson.attention(q, [[1, 2], [3, 4]], v)),
+      attempt(() => window.lesson.attention(q, k, [[1, 2, 3]])),
+      attempt(() => window.lesson.attention([[NaN, 1, 2]], k, v)),
+      attempt(() => window.lesson.attention('Q', k, v)),
+      attempt(() => window.lesson.attention([[1, 2], [3]], k, v)),
+    ];
+  }, [Q, K, V]);
+  assert.match(messages[0], /\(2, 3\).*\(2, 2\)/);
+  assert.match(messages[1], /\(2, 3\).*\(1, 3\)/);
+  assert.match(messages[2], /not a finite number/);
+  assert.match(messages[3], /non-empty array/);
+  assert.match(messages[4], /not rectangular/);
+  // The lesson still works afterwards.
+  const again = await page.evaluate(([q, k, v]) => window.lesson.attention(q, k, v), [Q, K, V]);
+  assert.deepEqual(round2(again.weights), [[0.57, 0.43], [0.48, 0.52]]);
+  await context.close();
+});
+
+test('text is crisp at devicePixelRatio 2: the canvas has twice the CSS pixels', async () => {
+  const { page, context, errors } = await openLesson(browser, site.url, { width: 1280, height: 800, dpr: 2 });
+  const size = await page.evaluate(() => {
+    const c = document.getElementById('canvas');
+    return { w: c.width, h: c.height, cssW: c.clientWidth, cssH: c.clientHeight };
+  });
+  assert.equal(size.w, size.cssW * 2);
+  assert.equal(size.h, size.cssH * 2);
+  await page.screenshot({ path: shotPath('foundation-1280x800@2x') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

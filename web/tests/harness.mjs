@@ -1,0 +1,67 @@
+// harness.mjs — shared setup of the browser tests: a static server on a free port and
+// headless Debian Chromium driven by playwright-core.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../server.mjs';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const WEB_DIR = join(ROOT, 'build/web');
+export const SHOTS_DIR = join(ROOT, 'build/screenshots');
+
+// Without the SwiftShader flags the WebGL canvas screenshots black in headless mode; the
+// network flags stop Chromium from reaching for services this machine cannot reach.
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-quic',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+export async function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+export async function serve(options = {}) {
+  const server = await startServer({ root: WEB_DIR, port: 0, ...options });
+  const { port } = server.address();
+  return { server, url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+// Opens the lesson and collects every console error and page error while it runs.
+export async function openLesson(browser, url, { width = 1280, height = 800, dpr = 1 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.evaluate(() => window.lesson.ready.then(() => true));
+  return { page, context, errors };
+}
+
+export function shotPath(name) {
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  return join(SHOTS_DIR, `${name}.png`);
+}
+
+// Samples the canvas's pixels: a blank canvas (one colour everywhere) is a failure.
+export async function canvasStats(page) {
+  const png = await page.locator('#canvas').screenshot();
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width; c.height = img.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set();
+    let dark = 0;
+    for (let i = 0; i < d.length; i += 4 * 97) {
+      colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+      if (d[i] + d[i + 1] + d[i + 2] < 60) dark++;
+    }
+    return { width: c.width, height: c.height, distinctColours: colours.size, darkSamples: dark, samples: Math.ceil(d.length / (4 * 97)) };
+  }, png.toString('base64'));
+}
