@@ -257,6 +257,7 @@ private:
             // NFD orders each run of combining marks by class. Only marks that survive accent
             // stripping (not Mn) can be affected, and those are rare.
             if (ccc != 0 && !mark) needs_reordering_ = true;
+            if (mark) has_marks_ = true;
             pending_.push_back({d, punct, mark, ccc, start, end});
         }
     }
@@ -284,15 +285,19 @@ private:
         // Strip accents. A dropped mark that was a character of its own in the original
         // ("e" + U+0301) widens the span of the character before it, so highlighting "cafe"
         // covers the accent too.
-        std::size_t kept = 0;
-        for (const NormChar& c : pending_) {
-            if (c.mark) {
-                if (kept > 0) pending_[kept - 1].end = std::max(pending_[kept - 1].end, c.end);
-                continue;
+        if (has_marks_) {
+            std::size_t kept = 0;
+            for (const NormChar& c : pending_) {
+                if (c.mark) {
+                    if (kept > 0) pending_[kept - 1].end = std::max(pending_[kept - 1].end, c.end);
+                    continue;
+                }
+                pending_[kept++] = c;
             }
-            pending_[kept++] = c;
+            pending_.resize(kept);
+            has_marks_ = false;
         }
-        pending_.resize(kept);
+        const std::size_t kept = pending_.size();
         // Every punctuation character is a word of its own.
         const NormChar* chars = pending_.data();
         std::size_t word_start = 0;
@@ -310,6 +315,7 @@ private:
 
     bool ascii_fast_path_;
     bool needs_reordering_ = false;
+    bool has_marks_ = false;
     std::vector<NormChar> pending_;  // the current whitespace-delimited word
 };
 
@@ -360,16 +366,21 @@ public:
         const std::size_t max_bytes = vocab_.max_piece_bytes();
         std::size_t start = 0;
         while (start < n) {
-            // The candidate key is "##" + word_[start:end] for a continuation piece.
+            // The candidate key is word_[0:end] for the first piece, and "##" + word_[start:end]
+            // for a continuation piece.
             const std::size_t prefix = start > 0 ? 2 : 0;
-            key_.assign("##", prefix);
-            key_.append(word_, offsets_[start], std::string::npos);
+            const char* key = word_.data();
+            if (prefix) {
+                key_.assign("##");
+                key_.append(word_, offsets_[start], std::string::npos);
+                key = key_.data();
+            }
             std::size_t end = n;
             int id = -1;
             for (; end > start; --end) {
                 const std::size_t bytes = prefix + offsets_[end] - offsets_[start];
                 if (bytes > max_bytes) continue;  // longer than any piece: cannot match
-                id = vocab_.id(std::string_view(key_.data(), bytes));
+                id = vocab_.id(std::string_view(key, bytes));
                 if (id >= 0) break;
             }
             if (id < 0) {  // some part of the word has no piece: the whole word is unknown
@@ -418,7 +429,7 @@ WordPieceTokenizer::WordPieceTokenizer(Vocab vocab) : vocab_(std::move(vocab)) {
 
 std::vector<Token> WordPieceTokenizer::tokenize(std::string_view text, bool add_special_tokens) const {
     std::vector<Token> tokens;
-    tokens.reserve(text.size() / 5 + 2);  // English averages a little over five bytes a token
+    tokens.reserve(text.size() / 4 + 2);  // English averages between four and five bytes a token
     if (add_special_tokens) tokens.push_back({vocab_.piece(cls_id_), cls_id_, 0, 0});
     auto emit = [&](int id, std::size_t start, std::size_t end) {
         tokens.push_back({vocab_.piece(id), id, start, end});
@@ -433,7 +444,7 @@ std::vector<Token> WordPieceTokenizer::tokenize(std::string_view text, bool add_
 
 std::vector<int> WordPieceTokenizer::encode(std::string_view text, bool add_special_tokens) const {
     std::vector<int> ids;
-    ids.reserve(text.size() / 5 + 2);
+    ids.reserve(text.size() / 4 + 2);
     if (add_special_tokens) ids.push_back(cls_id_);
     auto emit = [&](int id, std::size_t, std::size_t) { ids.push_back(id); };
     WordPiece wordpiece(vocab_, unk_id_);
