@@ -1,0 +1,70 @@
+#include "core/optim.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace attn {
+
+void adamw_step(EncoderParams& params, const EncoderParams& grads, AdamState& state,
+                const AdamConfig& config) {
+    std::size_t n = 0;
+    for_each_parameter(params, params, [&](const std::string&, Mat&, Mat&) { ++n; });
+    if (state.m.size() != n) {
+        if (state.step != 0) throw std::logic_error("Adam state belongs to another model");
+        state.m.clear();
+        state.v.clear();
+        for_each_parameter(params, params, [&](const std::string&, Mat& w, Mat&) {
+            state.m.push_back(Mat::Zero(w.rows(), w.cols()));
+            state.v.push_back(Mat::Zero(w.rows(), w.cols()));
+        });
+    }
+    ++state.step;
+    const double t = static_cast<double>(state.step);
+    const Scalar b1 = static_cast<Scalar>(config.beta1), b2 = static_cast<Scalar>(config.beta2);
+    // Bias corrections folded into the step size and ε, so the loop does one division:
+    //   lr m̂ / (√v̂ + ε) = (lr / c1) m / (√v / √c2 + ε)   with c1 = 1 − β1ᵗ, c2 = 1 − β2ᵗ.
+    const double c1 = 1 - std::pow(config.beta1, t), c2 = 1 - std::pow(config.beta2, t);
+    const Scalar step = static_cast<Scalar>(config.lr / c1);
+    const Scalar inv_sqrt_c2 = static_cast<Scalar>(1 / std::sqrt(c2));
+    const Scalar eps = static_cast<Scalar>(config.eps);
+    const Scalar decay = static_cast<Scalar>(config.lr * config.weight_decay);
+
+    std::size_t i = 0;
+    for_each_parameter(params, grads, [&](const std::string& name, Mat& w, const Mat& g) {
+        if (g.rows() != w.rows() || g.cols() != w.cols()) {
+            throw ShapeError("gradient of " + name + " is " + shape_of(g) + " but the parameter is " + shape_of(w));
+        }
+        Mat& m = state.m[i];
+        Mat& v = state.v[i];
+        ++i;
+        const Scalar lambda = w.rows() > 1 ? decay : Scalar(0);
+        Scalar* wp = w.data();
+        Scalar* mp = m.data();
+        Scalar* vp = v.data();
+        const Scalar* gp = g.data();
+        for (Eigen::Index k = 0; k < w.size(); ++k) {
+            mp[k] = b1 * mp[k] + (1 - b1) * gp[k];
+            vp[k] = b2 * vp[k] + (1 - b2) * gp[k] * gp[k];
+            wp[k] -= step * mp[k] / (std::sqrt(vp[k]) * inv_sqrt_c2 + eps) + lambda * wp[k];
+        }
+    });
+}
+
+double grad_norm(const EncoderParams& grads) {
+    double sum = 0;
+    for_each_parameter(grads, grads, [&](const std::string&, const Mat& g, const Mat&) {
+        sum += static_cast<double>(g.squaredNorm());
+    });
+    return std::sqrt(sum);
+}
+
+double clip_grad_norm(EncoderParams& grads, double max_norm) {
+    const double norm = grad_norm(grads);
+    if (norm > max_norm && norm > 0) {
+        const Scalar s = static_cast<Scalar>(max_norm / norm);
+        for_each_parameter(grads, grads, [&](const std::string&, Mat& g, Mat&) { g *= s; });
+    }
+    return norm;
+}
+
+}  // namespace attn
