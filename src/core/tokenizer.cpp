@@ -19,8 +19,8 @@ namespace {
 // FNV-1a: short keys (a vocabulary piece is at most a few dozen bytes), no setup cost.
 std::uint64_t hash_piece(std::string_view s) {
     std::uint64_t h = 14695981039346656037ull;
-    for (unsigned char c : s) {
-        h ^= c;
+    for (char c : s) {
+        h ^= static_cast<unsigned char>(c);
         h *= 1099511628211ull;
     }
     return h ^ (h >> 32);

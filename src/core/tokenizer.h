@@ -12,6 +12,19 @@
 //
 // Every token remembers the bytes of the original text it came from, so the lesson can
 // highlight it. Unicode properties (categories, lower case, NFD) come from utf8proc.
+//
+// Where the references differ, or where this one differs from them:
+//  - Words over 100 code points become [UNK], as in HuggingFace (Google's code says 200).
+//  - "[CLS]" typed in the text is plain text ("[", "cl", "##s", "]"), as in Google's code;
+//    HuggingFace would recognise it as the special token.
+//  - Lower-casing is utf8proc's simple mapping, not Python's str.lower(): a capital sigma
+//    ending a word gives σ here, ς in Python (see push_normalised in tokenizer.cpp).
+//  - Characters that are new in utf8proc's Unicode version (15.0 for utf8proc 2.8) may be
+//    classified differently by an older Python.
+//  - Invalid UTF-8, which Python strings cannot hold, is read one bad byte at a time as
+//    U+FFFD, which BERT drops.
+// tokenize(), encode() and decode() are const and keep no state: threads may share one
+// tokenizer.
 #pragma once
 
 #include <cstddef>
