@@ -1,10 +1,18 @@
-// api.js — window.lesson, the page's contract with tests and embedding pages (DESIGN.md).
+// api.js — window.lesson, URL parameters, deep links and messages to an embedding page.
+// The browser contract is described in DESIGN.md; nothing received here is evaluated or
+// written into the page as HTML.
 /* global Module */
 (function () {
   'use strict';
+  const SOURCE = 'attention-lesson';
+  const MAX_TEXT = 400;  // bytes, as the lesson itself enforces
+  const STORAGE_KEY = 'attention-lesson/progress/v1';
   let resolveReady, rejectReady;
   const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
+  ready.catch(() => {});  // a failed start is reported on the page; nobody has to await it
   let started = false;
+  const params = new URLSearchParams(window.location.search);
+  const framed = window.parent !== window;
 
   function call(name, returnType, argTypes, args) {
     if (!started) throw new Error('lesson: not ready yet; wait for lesson.ready');
@@ -13,15 +21,28 @@
 
   function parseReply(text) {
     const value = JSON.parse(text);
-    if (value && typeof value === 'object' && typeof value.error === 'string') throw new Error(value.error);
+    if (value && typeof value === 'object' && !Array.isArray(value) && typeof value.error === 'string') throw new Error(value.error);
     return value;
   }
 
-  // An array of equal-length arrays of finite numbers, flattened row-major into the WASM heap.
+  function post(type, extra) {
+    if (!framed) return;
+    try {
+      window.parent.postMessage(Object.assign({ source: SOURCE, type }, extra || {}), '*');
+    } catch (e) { /* a parent that went away */ }
+  }
+
+  function reportError(message) {
+    console.warn('lesson:', message);
+    post('error', { message: String(message) });
+  }
+
+  // An array of equal-length arrays of finite numbers, flattened row-major.
   function toMatrix(name, rows) {
     if (!Array.isArray(rows) || rows.length === 0) throw new TypeError(`attention: ${name} must be a non-empty array of rows`);
     const cols = Array.isArray(rows[0]) ? rows[0].length : 0;
     if (cols === 0) throw new TypeError(`attention: ${name}[0] must be a non-empty array of numbers`);
+    if (rows.length * cols > 1 << 22) throw new RangeError(`attention: ${name} is too large`);
     const flat = new Float64Array(rows.length * cols);
     rows.forEach((row, i) => {
       if (!Array.isArray(row) || row.length !== cols) {
@@ -49,57 +70,169 @@
     }
   }
 
+  function checkText(s, what) {
+    if (typeof s !== 'string') throw new TypeError(`${what}: expected a string`);
+    if (s.length > 100000) throw new RangeError(`${what}: the text is ${s.length} characters long; at most ${MAX_TEXT} bytes are taken`);
+    return s;
+  }
+
+  // Reflects the section and the explorer's sentence in the address, so it can be shared.
+  function updateAddress() {
+    try {
+      const st = parseReply(call('lesson_state', 'string', [], []));
+      const url = new URL(window.location.href);
+      url.searchParams.set('section', st.section);
+      if (st.text && st.text !== 'The animal did not cross the street because it was too tired') url.searchParams.set('text', st.text);
+      else url.searchParams.delete('text');
+      if (url.href !== window.location.href) window.history.replaceState(null, '', url.href);
+    } catch (e) { /* sandboxed documents may refuse history changes: nothing is lost */ }
+  }
+
   const lesson = {
     ready,
     get version() { return started ? call('lesson_version', 'string', [], []) : undefined; },
+    sections() { return parseReply(call('lesson_sections', 'string', [], [])); },
+    goTo(id) {
+      if (typeof id !== 'string' || id.length > 64) return false;
+      return call('lesson_go_to', 'number', ['string'], [id]) === 1;
+    },
+    state() { return parseReply(call('lesson_state', 'string', [], [])); },
+    setText(s) {
+      try {
+        checkText(s, 'setText');
+        const r = parseReply(call('lesson_set_text', 'string', ['string'], [s]));
+        updateAddress();
+        return r.count;
+      } catch (e) {
+        return e.message;
+      }
+    },
+    tokenize(s) {
+      const r = parseReply(call('lesson_tokenize', 'string', ['string'], [checkText(s, 'tokenize')]));
+      return { tokens: r.tokens, ids: r.ids };
+    },
     attention(Q, K, V, mask) {
       const q = toMatrix('Q', Q), k = toMatrix('K', K), v = toMatrix('V', V);
       let m = null;
       if (mask !== undefined && mask !== null) {
-        const mm = toMatrix('mask', mask.map((r) => (Array.isArray(r) ? r.map((x) => (x ? 1 : 0)) : r)));
+        const mm = toMatrix('mask', Array.isArray(mask) ? mask.map((r) => (Array.isArray(r) ? r.map((x) => (x ? 1 : 0)) : r)) : mask);
         if (mm.rows !== q.rows || mm.cols !== k.rows) {
           throw new TypeError(`attention: mask is (${mm.rows}, ${mm.cols}) but the scores are (${q.rows}, ${k.rows})`);
         }
         m = Uint8Array.from(mm.flat);
       }
-      return withHeap([q.flat, k.flat, v.flat, m], ([qp, kp, vp, mp]) => parseReply(call(
+      return withHeap([q.flat, k.flat, v.flat, m], (p) => parseReply(call(
         'lesson_attention', 'string',
         ['number', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number'],
-        [qp, q.rows, q.cols, kp, k.rows, k.cols, vp, v.rows, v.cols, mp])));
+        [p[0], q.rows, q.cols, p[1], k.rows, k.cols, p[2], v.rows, v.cols, p[3]])));
     },
+    model(s) { return parseReply(call('lesson_model', 'string', ['string'], [checkText(s, 'model')])); },
     frameTimes() { return parseReply(call('lesson_frame_times', 'string', [], [])); },
   };
   Object.defineProperty(window, 'lesson', { value: Object.freeze(lesson), writable: false, configurable: false });
 
   function applyTheme() {
-    const wanted = new URLSearchParams(window.location.search).get('theme');
+    const wanted = params.get('theme');
     const dark = wanted === 'dark' || (wanted !== 'light' && window.matchMedia &&
       window.matchMedia('(prefers-color-scheme: dark)').matches);
     if (wanted === 'dark' || wanted === 'light') document.documentElement.dataset.theme = wanted;
     Module.ccall('lesson_set_theme', null, ['number'], [dark ? 1 : 0]);
   }
 
+  function storage() {
+    try {
+      return window.localStorage || null;  // throws in a sandboxed iframe
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function applyUrl() {
+    const embed = params.get('embed') === '1';
+    const section = params.get('section');
+    if (embed) {
+      Module.ccall('lesson_set_embed', null, ['number', 'number'], [1, section ? 1 : 0]);
+      const link = document.getElementById('open-full');
+      if (link) {
+        const full = new URL(window.location.href);
+        full.searchParams.delete('embed');
+        link.href = full.href;
+        link.hidden = false;
+      }
+    }
+    if (section !== null && !lesson.goTo(section)) {
+      reportError(`There is no section "${section.slice(0, 40)}"; showing the first one.`);
+      Module.ccall('lesson_set_banner', null, ['string'], [`The link asked for a section that does not exist ("${section.slice(0, 40)}"), so the lesson starts at the beginning.`]);
+    }
+    const text = params.get('text');
+    if (text !== null) {
+      let message = null;
+      if (text.length > 4 * MAX_TEXT) message = `The sentence in the link is ${text.length.toLocaleString('en')} characters long; the lesson takes at most ${MAX_TEXT}, so it kept its own sentence.`;
+      else if (text.includes('\uFFFD')) message = 'The sentence in the link contains characters that could not be read (broken encoding); they were dropped.';
+      if (message) {
+        reportError(message);
+        Module.ccall('lesson_set_banner', null, ['string'], [message]);
+      }
+      if (text.length <= 4 * MAX_TEXT) {
+        const r = lesson.setText(text);
+        if (typeof r === 'string') {
+          reportError(r);
+          Module.ccall('lesson_set_banner', null, ['string'], [r]);
+        }
+      }
+    }
+  }
+
+  function onMessage(event) {
+    if (!framed || event.source !== window.parent) return;
+    const m = event.data;
+    if (!m || typeof m !== 'object' || Array.isArray(m) || typeof m.type !== 'string') return;
+    if (m.type === 'goto' && typeof m.section === 'string' && m.section.length <= 64) {
+      lesson.goTo(m.section);
+    } else if (m.type === 'setText' && typeof m.text === 'string' && m.text.length <= 4 * MAX_TEXT) {
+      const r = lesson.setText(m.text);
+      if (typeof r === 'string') reportError(r);
+    }
+  }
+
   Module.lessonHooks = {
     init() {
       started = true;
       applyTheme();
-      if (window.matchMedia) {
-        window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
+      if (window.matchMedia) window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
+      const store = storage();
+      if (store) {
+        try {
+          const saved = store.getItem(STORAGE_KEY);
+          if (saved && saved.length < 65536) Module.ccall('lesson_load_progress', 'number', ['string'], [saved]);
+        } catch (e) { /* unreadable progress is ignored */ }
       }
+      applyUrl();
+      window.addEventListener('message', onMessage);
     },
     firstFrame() {
       document.getElementById('loading').hidden = true;
       resolveReady(lesson);
+      post('ready', { version: lesson.version });
     },
-    error(message) { console.warn('lesson:', message); },
+    section(id) {
+      post('section', { id });
+      updateAddress();
+    },
+    progress(json) {
+      const store = storage();
+      if (store) {
+        try { store.setItem(STORAGE_KEY, json); } catch (e) { /* full or refused: progress is just not kept */ }
+      }
+      try { post('progress', { completed: JSON.parse(json).visited }); } catch (e) { /* ignore */ }
+    },
+    error(message) { reportError(message); },
     fatal(message) {
       Module.lessonUI.showFailure(message);
+    },
+    failed(message) {
+      post('error', { message });
       rejectReady(new Error(message));
     },
-  };
-  const previousAbort = Module.onAbort;
-  Module.onAbort = (what) => {
-    if (previousAbort) previousAbort(what);
-    rejectReady(new Error('lesson aborted: ' + what));
   };
 })();

@@ -1,5 +1,6 @@
-// pre.js — runs before the generated loader: the loading screen and the Module settings.
-/* global Module */
+// pre.js — runs before the generated loader: the loading screen, the downloads (WebAssembly,
+// lesson text, vocabulary) with a real progress bar, and clear messages when something fails.
+/* global Module, FS, addRunDependency, removeRunDependency */
 (function () {
   'use strict';
   const byId = (id) => document.getElementById(id);
@@ -14,33 +15,94 @@
     }
     const canvas = byId('canvas');
     if (canvas) canvas.hidden = true;
+    if (Module.lessonHooks && Module.lessonHooks.failed) Module.lessonHooks.failed(String(message));
   }
 
-  function setProgress(fraction, text) {
+  // Every download reports here; the bar shows the bytes received of all of them.
+  const downloads = new Map();
+  function report(name, loaded, total) {
+    downloads.set(name, { loaded, total });
+    let got = 0, all = 0;
+    for (const d of downloads.values()) { got += d.loaded; all += Math.max(d.total, d.loaded); }
     const bar = byId('loading-progress');
-    if (bar && Number.isFinite(fraction)) bar.value = Math.max(0, Math.min(1, fraction));
-    if (text) byId('loading-text').textContent = text;
+    if (bar && all > 0) bar.value = got / all;
+    const text = byId('loading-text');
+    if (text && all > 0) text.textContent = `Loading the lesson… ${(got / 1048576).toFixed(1)} of ${(all / 1048576).toFixed(1)} MB`;
+  }
+
+  async function download(url, name) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    const total = Number(response.headers.get('Content-Length')) || 0;
+    report(name, 0, total);
+    if (!response.body || !response.body.getReader) {
+      const buffer = new Uint8Array(await response.arrayBuffer());
+      report(name, buffer.length, buffer.length);
+      return buffer;
+    }
+    const reader = response.body.getReader();
+    const chunks = [];
+    let loaded = 0;
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      chunks.push(chunk.value);
+      loaded += chunk.value.length;
+      report(name, loaded, total);
+    }
+    const out = new Uint8Array(loaded);
+    let at = 0;
+    for (const c of chunks) { out.set(c, at); at += c.length; }
+    return out;
   }
 
   function webgl2Available() {
     try {
-      const probe = document.createElement('canvas');
-      return !!probe.getContext('webgl2');
+      return !!document.createElement('canvas').getContext('webgl2');
     } catch (e) {
       return false;
     }
   }
 
+  // Files the lesson reads at run time, so an author can edit the text without touching C++.
+  const DATA_FILES = [
+    { url: 'lessons/attention-lesson.md', path: '/lessons/attention-lesson.md' },
+    { url: 'data/vocab.txt', path: '/data/vocab.txt' },
+  ];
+  const dataPromise = Promise.all(DATA_FILES.map((f) => download(f.url, f.url).then(
+    (bytes) => ({ f, bytes }),
+    (error) => ({ f, error }))));
+  const wasmPromise = download('index.wasm', 'index.wasm');
+
   Module.canvas = byId('canvas');
-  Module.lessonUI = { showFailure, setProgress };
+  Module.lessonUI = { showFailure };
   Module.print = (text) => console.log(text);
   Module.printErr = (text) => console.warn(text);
-  Module.setStatus = (text) => {
-    // Emscripten reports "Downloading data... (loaded/total)" while it fetches.
-    const m = /\((\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)\)/.exec(text || '');
-    if (m) setProgress(Number(m[1]) / Number(m[2]), 'Loading the lesson…');
+  Module.onAbort = (what) => showFailure('The lesson stopped unexpectedly (' + what + '). Reloading the page may help.');
+  Module.instantiateWasm = (imports, receive) => {
+    wasmPromise
+      .then((bytes) => WebAssembly.instantiate(bytes, imports))
+      .then((result) => receive(result.instance, result.module))
+      .catch((error) => showFailure('The lesson\'s WebAssembly could not be loaded: ' + error.message));
+    return {};
   };
-  Module.onAbort = (what) => showFailure('The lesson stopped: ' + what);
+  // Appended, not assigned: the embedded fonts register their own preRun step before this file.
+  Module.preRun = Module.preRun || [];
+  Module.preRun.push(function () {
+    addRunDependency('lesson-data');
+    dataPromise.then((results) => {
+      // (No destructuring here: Debian's emscripten 3.1.6 JS optimizer mangles it in loops.)
+      for (const r of results) {
+        if (r.error) {
+          console.warn('lesson: could not load', r.f.url, '-', r.error.message);  // the lesson says what is missing
+          continue;
+        }
+        FS.mkdirTree(r.f.path.slice(0, r.f.path.lastIndexOf('/')));
+        FS.writeFile(r.f.path, r.bytes);
+      }
+      removeRunDependency('lesson-data');
+    });
+  });
   if (typeof WebAssembly !== 'object') {
     showFailure('This browser does not support WebAssembly, which the lesson needs.');
     Module.noInitialRun = true;

@@ -1,4 +1,9 @@
-// lesson.cpp — page layout: header, contents, the current section, previous/next.
+// lesson.cpp — page layout, navigation, and the blocks of the lesson file.
+//
+// [SECTION] Sections and state
+// [SECTION] Blocks of the lesson file
+// [SECTION] Navigation: contents, previous / next, keys, touch
+// [SECTION] The page
 #include "app/lesson.h"
 
 #include "app/theme.h"
@@ -7,12 +12,24 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 namespace app {
 
-const std::vector<Section>& sections() {
-    static const std::vector<Section> table = {
-        {"attention-steps", "Scaled dot-product attention, step by step", ShowSection_AttentionSteps},
+// [SECTION] Sections and state ----------------------------------------------------------------------
+
+const char* const kItSentence = "The animal did not cross the street because it was too tired";
+
+const std::vector<SectionInfo>& sections() {
+    static const std::vector<SectionInfo> table = {
+        {"intro", "Before we begin", "prediction"},
+        {"text-to-vectors", "From text to vectors", "pipeline"},
+        {"encoder-block", "The encoder block", "encoder-diagram"},
+        {"attention-steps", "Scaled dot-product attention, step by step", "attention-steps"},
+        {"attention-explorer", "Interactive attention explorer", "explorer"},
+        {"rnn-vs-transformer", "Transformers vs RNNs", ""},
+        {"check", "Check yourself", "prediction-revisit"},
     };
     return table;
 }
@@ -24,57 +41,389 @@ int section_index(const std::string& id) {
     return -1;
 }
 
-Lesson::Lesson() : visited(sections().size(), false) { worked.reset(); }
+std::string section_title(const Lesson& lesson, int index) {
+    const SectionInfo& info = sections().at(static_cast<size_t>(index));
+    const attn::DocSection* s = lesson.doc.find(info.id);
+    return s && !s->title.empty() ? s->title : info.fallback_title;
+}
+
+bool Progress::has(const std::string& id) const {
+    return std::find(visited.begin(), visited.end(), id) != visited.end();
+}
+
+Lesson::Lesson() {
+    worked.reset();
+    untrained = random_model(20241128);
+}
 
 namespace {
 
-constexpr float kMaxContentWidth = 860.0f;
-
-void draw_header(float width) {
-    const Theme& t = theme();
-    Pill("Language & Transformers", t.colors.accent_soft, t.colors.accent);
-    ImGui::SameLine();
-    Pill("Advanced", t.colors.query_soft, t.colors.query);
-    Heading1("Attention & Transformers");
-    ImGui::PushFont(t.fonts.body);
-    ImGui::PushStyleColor(ImGuiCol_Text, t.colors.text_muted);
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-    ImGui::TextUnformatted("How models decide what to focus on  ·  35 min  ·  explore at your own pace");
-    ImGui::PopTextWrapPos();
-    ImGui::PopStyleColor();
-    ImGui::PopFont();
+bool read_file(const std::string& path, std::string& out) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out = ss.str();
+    return true;
 }
 
 }  // namespace
 
+void Lesson::load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path) {
+    std::string text;
+    if (!read_file(lesson_path, text)) {
+        doc_error = "The lesson text (" + lesson_path + ") could not be loaded. The interactive parts still work.";
+    } else {
+        doc = attn::parse_lesson(text);
+        if (!doc.errors.empty()) {
+            doc_error = "The lesson text has " + std::to_string(doc.errors.size()) + " problem(s); first: " + doc.errors.front();
+        }
+    }
+    tokenizer = load_tokenizer(vocab_path, tokenizer_error);
+    (void)model_path;  // the trained model arrives with its own loader
+    explorer.dirty = pipeline.dirty = true;
+}
+
+const LessonModel& Lesson::explorer_model() const {
+    return explorer.use_trained && trained.trained ? trained : untrained;
+}
+
+void Lesson::mark_visited(const std::string& id) {
+    if (!progress.has(id)) {
+        progress.visited.push_back(id);
+        progress_dirty = true;
+    }
+}
+
+bool Lesson::go_to(const std::string& id) {
+    const int i = section_index(id);
+    if (i < 0) return false;
+    if (i != current) {
+        current = i;
+        ++section_changed;
+        scroll_to_top = true;
+    }
+    return true;
+}
+
+std::string Lesson::set_text(const std::string& text) {
+    constexpr size_t kMaxBytes = 400;
+    if (text.size() > kMaxBytes) {
+        return "That sentence is " + std::to_string(text.size()) + " bytes long; the lesson takes at most " +
+               std::to_string(kMaxBytes) + ". The sentence was not changed.";
+    }
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) return "The sentence is empty; it was not changed.";
+    explorer.text = text;
+    pipeline.text = text;
+    explorer.selected = -1;
+    explorer.dirty = pipeline.dirty = true;
+    return "";
+}
+
+// [SECTION] Blocks of the lesson file ----------------------------------------------------------------
+
+namespace {
+
+struct WidgetEntry {
+    const char* name;
+    WidgetFn draw;
+};
+
+const WidgetEntry kWidgets[] = {
+    {"attention-steps", Widget_AttentionSteps},
+    {"saturation", Widget_Saturation},
+    {"prediction", Widget_Prediction},
+    {"prediction-revisit", Widget_PredictionRevisit},
+    {"pipeline", Widget_Pipeline},
+    {"encoder-diagram", Widget_EncoderDiagram},
+    {"explorer", Widget_Explorer},
+};
+
+void draw_widget(Lesson& lesson, const attn::Block& block) {
+    for (const WidgetEntry& w : kWidgets) {
+        if (block.name == w.name) {
+            ImGui::PushID(w.name);
+            w.draw(lesson, block);
+            ImGui::PopID();
+            return;
+        }
+    }
+    Callout("unknown-widget", "Missing piece",
+            "The lesson file asks for an interactive piece called '" + block.name + "', which this version does not have.",
+            theme().colors.warn);
+}
+
+ImU32 callout_color(const std::string& kind) {
+    const Palette& p = theme().colors;
+    if (kind == "mistake") return p.bad;
+    if (kind == "analogy") return p.attention;
+    if (kind == "goals" || kind == "story") return p.accent;
+    if (kind == "social") return p.query;
+    if (kind == "thinking") return p.key;
+    if (kind == "stabiliser") return p.value;
+    return p.accent;
+}
+
+void draw_table(const attn::Block& block) {
+    if (block.rows.empty()) return;
+    const int cols = static_cast<int>(block.rows[0].size());
+    if (cols == 0) return;
+    const bool narrow = ContentWidth() < 560;
+    ImGui::PushID(block.line);
+    if (ImGui::BeginTable("table", cols, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+                                             ImGuiTableFlags_BordersOuter | ImGuiTableFlags_SizingStretchProp)) {
+        for (int c = 0; c < cols; ++c)
+            ImGui::TableSetupColumn(block.rows[0][static_cast<size_t>(c)].c_str(), 0, c == 0 ? (narrow ? 0.8f : 0.7f) : 1.0f);
+        ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+        for (int c = 0; c < cols; ++c) {
+            ImGui::TableSetColumnIndex(c);
+            ImGui::PushFont(theme().fonts.bold);
+            ImGui::TextWrapped("%s", block.rows[0][static_cast<size_t>(c)].c_str());
+            ImGui::PopFont();
+        }
+        for (size_t r = 1; r < block.rows.size(); ++r) {
+            ImGui::TableNextRow();
+            for (int c = 0; c < cols && c < static_cast<int>(block.rows[r].size()); ++c) {
+                ImGui::TableSetColumnIndex(c);
+                ImGui::PushTextWrapPos(0.0f);
+                if (c == 0) ImGui::PushFont(theme().fonts.bold);
+                ImGui::TextUnformatted(block.rows[r][static_cast<size_t>(c)].c_str());
+                if (c == 0) ImGui::PopFont();
+                ImGui::PopTextWrapPos();
+            }
+        }
+        ImGui::EndTable();
+    }
+    ImGui::PopID();
+}
+
+void draw_block(Lesson& lesson, const attn::Block& block) {
+    using K = attn::Block::Kind;
+    ImGui::PushID(block.line);
+    switch (block.kind) {
+    case K::Subheading: Heading2(block.text.c_str()); break;
+    case K::Paragraph: Paragraph(block.text); break;
+    case K::Bullets: BulletList(block.items); break;
+    case K::Table: draw_table(block); break;
+    case K::Callout: {
+        BeginCard("callout", callout_color(block.name));
+        if (!block.title.empty()) Heading3(block.title.c_str());
+        std::istringstream lines(block.text);
+        std::string line;
+        std::vector<std::string> parts;
+        while (std::getline(lines, line)) parts.push_back(line);
+        if (block.name == "goals") BulletList(parts);
+        else for (const std::string& p : parts) Paragraph(p);
+        EndCard();
+        break;
+    }
+    case K::Widget: draw_widget(lesson, block); break;
+    case K::Terms: DrawTerms(lesson, block); break;
+    case K::Quiz: DrawQuiz(lesson, block); break;
+    }
+    ImGui::PopID();
+}
+
+// [SECTION] Navigation -----------------------------------------------------------------------------
+
+constexpr float kMaxContentWidth = 820.0f;
+constexpr float kSidebarWidth = 250.0f;
+
+void draw_contents(Lesson& lesson, bool compact) {
+    const Theme& t = theme();
+    const Palette& p = t.colors;
+    for (size_t i = 0; i < sections().size(); ++i) {
+        const SectionInfo& s = sections()[i];
+        const bool current = static_cast<int>(i) == lesson.current;
+        const bool seen = lesson.progress.has(s.id);
+        ImGui::PushID(s.id);
+        const std::string title = section_title(lesson, static_cast<int>(i));
+        const float w = compact ? 300.0f : ContentWidth();
+        const ImVec2 pos = ImGui::GetCursorScreenPos();
+        ImGui::PushFont(t.fonts.small);
+        const float text_w = w - 40;
+        const ImVec2 ts = ImGui::CalcTextSize(title.c_str(), nullptr, false, text_w);
+        const float h = std::max(34.0f, ts.y + 14);
+        if (ImGui::InvisibleButton("item", ImVec2(w, h))) lesson.go_to(s.id);
+        const bool hovered = ImGui::IsItemHovered();
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        if (current || hovered) dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), current ? p.accent_soft : WithAlpha(p.accent_soft, 0.6f), 8);
+        // A dot: filled once visited, ringed for the current section.
+        const ImVec2 c(pos.x + 14, pos.y + h * 0.5f);
+        if (seen) dl->AddCircleFilled(c, 5, current ? p.accent : WithAlpha(p.accent, 0.55f));
+        else dl->AddCircle(c, 5, p.text_muted, 0, 1.5f);
+        dl->AddText(nullptr, 0, ImVec2(pos.x + 30, pos.y + (h - ts.y) * 0.5f), current ? p.heading : p.text, title.c_str(), nullptr, text_w);
+        ImGui::PopFont();
+        ImGui::PopID();
+    }
+}
+
+void draw_prev_next(Lesson& lesson) {
+    const Palette& p = theme().colors;
+    const int n = static_cast<int>(sections().size());
+    ImGui::Dummy(ImVec2(0, 20));
+    ImGui::Separator();
+    ImGui::Dummy(ImVec2(0, 8));
+    const float w = ContentWidth();
+    const float bw = std::min(w * 0.48f, 320.0f);
+    if (lesson.current > 0) {
+        const std::string label = "←  " + section_title(lesson, lesson.current - 1);
+        ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
+        if (ImGui::Button(label.c_str(), ImVec2(bw, 44))) lesson.go_to(sections()[static_cast<size_t>(lesson.current - 1)].id);
+        ImGui::PopStyleVar();
+        ImGui::SameLine();
+    }
+    if (lesson.current + 1 < n) {
+        const std::string label = section_title(lesson, lesson.current + 1) + "  →";
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, ImGui::GetContentRegionAvail().x - bw));
+        ImGui::PushStyleColor(ImGuiCol_Button, p.accent);
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, Mix(p.accent, p.heading, 0.15f));
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 255, 255, 255));
+        ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(1.0f, 0.5f));
+        if (ImGui::Button(label.c_str(), ImVec2(bw, 44))) lesson.go_to(sections()[static_cast<size_t>(lesson.current + 1)].id);
+        ImGui::PopStyleVar();
+        ImGui::PopStyleColor(3);
+    } else {
+        ImGui::NewLine();
+        Caption("This is the end of the lesson. Well done.");
+    }
+}
+
+void handle_keys(Lesson& lesson) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput || ImGui::IsAnyItemActive()) return;
+    const int n = static_cast<int>(sections().size());
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)) && lesson.current + 1 < n)
+        lesson.go_to(sections()[static_cast<size_t>(lesson.current + 1)].id);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow)) && lesson.current > 0)
+        lesson.go_to(sections()[static_cast<size_t>(lesson.current - 1)].id);
+}
+
+// Dragging the page (finger or mouse) on an empty spot scrolls it, as touch screens expect.
+void drag_to_scroll() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 4.0f) &&
+        !ImGui::IsAnyItemActive()) {
+        ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
+    }
+}
+
+void draw_header(const Lesson& lesson) {
+    const Theme& t = theme();
+    auto meta = [&](const char* key, const char* fallback) {
+        const auto it = lesson.doc.meta.find(key);
+        return it != lesson.doc.meta.end() ? it->second : std::string(fallback);
+    };
+    Pill(meta("track", "Language & Transformers").c_str(), t.colors.accent_soft, t.colors.accent);
+    ImGui::SameLine();
+    Pill(meta("level", "Advanced").c_str(), t.colors.query_soft, t.colors.query);
+    Heading1(lesson.doc.title.empty() ? "Attention & Transformers" : lesson.doc.title.c_str());
+    Paragraph(meta("subtitle", "How models decide what to focus on") + "  ·  " + meta("duration", "35 min") + "  ·  " +
+                  meta("pace", "explore at your own pace"),
+              t.colors.text_muted);
+}
+
+void draw_banner(Lesson& lesson) {
+    if (lesson.banner.empty()) return;
+    const Palette& p = theme().colors;
+    BeginCard("banner", p.warn);
+    Paragraph(lesson.banner);
+    if (ImGui::SmallButton("Dismiss")) lesson.banner.clear();
+    EndCard();
+}
+
+}  // namespace
+
+// [SECTION] The page ---------------------------------------------------------------------------------
+
 void DrawLesson(Lesson& lesson) {
+    const Theme& t = theme();
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->Pos);
     ImGui::SetNextWindowSize(vp->Size);
     ImGui::Begin("lesson", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
+    lesson.current = std::clamp(lesson.current, 0, static_cast<int>(sections().size()) - 1);
+    const SectionInfo& info = sections()[static_cast<size_t>(lesson.current)];
+    lesson.mark_visited(info.id);
+    handle_keys(lesson);
 
-    const float margin = vp->Size.x < 600 ? 16.0f : 40.0f;
-    const float width = std::min(kMaxContentWidth, vp->Size.x - 2 * margin);
-    const float left = std::max(margin, (vp->Size.x - width) * 0.5f);
+    const bool chrome = !lesson.embed;
+    const bool sidebar = chrome && vp->Size.x >= 1100;
+    const float side_w = sidebar ? kSidebarWidth : 0.0f;
+
+    if (sidebar) {
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(16, 24));
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, t.colors.card);
+        ImGui::BeginChild("contents", ImVec2(side_w, 0), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+        ImGui::PushFont(t.fonts.bold);
+        ImGui::TextUnformatted("Contents");
+        ImGui::PopFont();
+        ImGui::Dummy(ImVec2(0, 4));
+        draw_contents(lesson, false);
+        ImGui::Dummy(ImVec2(0, 10));
+        const int seen = static_cast<int>(lesson.progress.visited.size());
+        Caption(std::to_string(std::min(seen, static_cast<int>(sections().size()))) + " of " +
+                std::to_string(sections().size()) + " sections visited");
+        ImGui::EndChild();
+        ImGui::PopStyleColor();
+        ImGui::PopStyleVar();
+        ImGui::GetWindowDrawList()->AddLine(ImVec2(vp->Pos.x + side_w, vp->Pos.y), ImVec2(vp->Pos.x + side_w, vp->Pos.y + vp->Size.y), t.colors.card_border);
+        ImGui::SameLine(0, 0);
+    }
+
+    const float area = vp->Size.x - side_w;
+    const float margin = area < 600 ? 16.0f : 40.0f;
+    const float width = std::min(kMaxContentWidth, area - 2 * margin);
+    const float left = std::max(margin, (area - width) * 0.5f);
 
     // The page scrolls as a whole; the window padding centres a column of at most
     // kMaxContentWidth, so every widget's "available width" is the column's.
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(left, 28));
-    ImGui::BeginChild("page", ImVec2(0, 0), false,
-                      ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_AlwaysUseWindowPadding);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(left, lesson.embed ? 16.0f : 28.0f));
+    ImGui::BeginChild("page", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_AlwaysUseWindowPadding);
     ImGui::PopStyleVar();
+    if (lesson.scroll_to_top) {
+        ImGui::SetScrollY(0);
+        lesson.scroll_to_top = false;
+    }
     ImGui::PushTextWrapPos(0.0f);
-    draw_header(width);
-    ImGui::Dummy(ImVec2(0, 8));
 
-    lesson.current = std::clamp(lesson.current, 0, static_cast<int>(sections().size()) - 1);
-    lesson.visited[static_cast<size_t>(lesson.current)] = true;
-    sections()[static_cast<size_t>(lesson.current)].draw(lesson);
+    if (chrome) {
+        draw_header(lesson);
+        if (!sidebar) {
+            // Narrow screens: the contents in a menu.
+            const std::string label = "☰  " + std::to_string(lesson.current + 1) + " / " + std::to_string(sections().size()) + "  " +
+                                      section_title(lesson, lesson.current);
+            if (ImGui::Button(label.c_str(), ImVec2(std::min(ContentWidth(), 420.0f), 40))) ImGui::OpenPopup("contents-menu");
+            if (ImGui::BeginPopup("contents-menu")) {
+                draw_contents(lesson, true);
+                ImGui::EndPopup();
+            }
+        }
+        ImGui::Dummy(ImVec2(0, 4));
+    }
+    draw_banner(lesson);
+    if (!lesson.doc_error.empty()) Callout("doc-error", "The lesson text has a problem", lesson.doc_error, t.colors.bad);
 
+    const attn::DocSection* section = lesson.doc.find(info.id);
+    if (section) {
+        Heading1(section->title.c_str());
+        for (const attn::Block& block : section->blocks) draw_block(lesson, block);
+    } else {
+        Heading1(info.fallback_title);
+        if (*info.widget) {
+            attn::Block b;
+            b.kind = attn::Block::Kind::Widget;
+            b.name = info.widget;
+            draw_widget(lesson, b);
+        }
+    }
+
+    if (!lesson.single_section) draw_prev_next(lesson);
     ImGui::Dummy(ImVec2(0, 40));
     ImGui::PopTextWrapPos();
+    drag_to_scroll();
     ImGui::EndChild();
     ImGui::End();
 }

@@ -1,8 +1,18 @@
 // lesson.h — the lesson's state and its sections, in lesson order.
+//
+// The text of every section comes from lessons/attention-lesson.md (a LessonDoc); the
+// interactive pieces it names with "::: widget name" are drawn by the functions registered in
+// widget_table(). Sections and their order are those of the browser contract (DESIGN.md).
 #pragma once
 
+#include "app/model.h"
 #include "core/attention.h"
+#include "core/lesson_doc.h"
 
+#include <imgui.h>
+
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,36 +25,110 @@ struct WorkedExample {
     attn::AttentionCache cache;  // scores, scaled, weights: what the section shows
     int step = 4;                // 0 inputs, 1 scores, 2 ÷√d_k, 3 softmax, 4 × V
     bool scaled = true;          // false: the √d_k division is removed to show saturation
-    float sharpness = 1.0f;      // multiplies Q, to show what larger dot products do
     void reset();                // back to the lesson's numbers
     void recompute();
 };
 
-struct Lesson;
-using SectionFn = void (*)(Lesson&);
+// A token drawn by the explorer, with its rectangle in CSS pixels of the canvas.
+struct TokenBox {
+    std::string text;
+    int id = 0;
+    ImVec2 min, max;
+};
 
-struct Section {
+struct Explorer {
+    std::string text = "The animal did not cross the street because it was too tired";
+    char input[512] = {};
+    SentenceRun run;
+    bool use_trained = true;
+    int selected = -1;           // token whose attention is shown
+    int layer = 0, head = 0;
+    bool all_heads = false;
+    std::vector<TokenBox> boxes; // where the tokens were drawn this frame
+    std::vector<double> row;     // attention of the selected token in the current view
+    bool dirty = true;
+};
+
+struct Pipeline {
+    std::string text = "Hello world";
+    char input[512] = {};
+    SentenceRun run;
+    int hovered = -1;
+    bool dirty = true;
+};
+
+struct EncoderView {
+    int layers = 2;      // N shown in the diagram (the model's own N at most)
+    int layer = 0;       // which block is drawn
+    int stage = 0;       // how far the data has stepped through the block
+    int selected_box = 1;
+};
+
+struct Progress {
+    std::vector<std::string> visited;
+    std::map<std::string, int> quiz;  // quiz id → chosen option
+    int prediction = -1;              // which word the learner thinks "it" means
+    std::vector<int> clues;           // words the learner thinks help decide
+    bool has(const std::string& id) const;
+};
+
+struct Lesson;
+using WidgetFn = void (*)(Lesson&, const attn::Block&);
+
+struct SectionInfo {
     const char* id;
-    const char* title;
-    SectionFn draw;
+    const char* fallback_title;  // used when the lesson file lacks the section
+    const char* widget;          // its main interactive piece, drawn even without the text
 };
 
 struct Lesson {
     int current = 0;
-    std::vector<bool> visited;
+    attn::LessonDoc doc;
+    std::string doc_error;           // why the lesson text could not be read
+    std::string banner;              // a message at the top of the page until dismissed
+    Progress progress;
+    bool progress_dirty = false;
+    bool embed = false;              // no page chrome, fits an iframe
+    bool single_section = false;     // embed of one section only
     WorkedExample worked;
-    std::string error;  // a message shown at the top of the page until dismissed
+    std::unique_ptr<attn::WordPieceTokenizer> tokenizer;
+    std::string tokenizer_error;
+    LessonModel trained, untrained;  // trained may be empty until its weights load
+    Explorer explorer;
+    Pipeline pipeline;
+    EncoderView encoder;
+    int section_changed = 0;         // bumped whenever the section changes (for the page)
+    bool scroll_to_top = false;
 
     Lesson();
+    void load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path);
+    const LessonModel& explorer_model() const;
+    bool go_to(const std::string& id);
+    // Sets the explorer's and the pipeline's sentence; returns an error message or "".
+    std::string set_text(const std::string& text);
+    void mark_visited(const std::string& id);
 };
 
-const std::vector<Section>& sections();
+const std::vector<SectionInfo>& sections();
 int section_index(const std::string& id);  // -1 when unknown
+std::string section_title(const Lesson& lesson, int index);
 
 // Draws the whole page for this frame.
 void DrawLesson(Lesson& lesson);
 
-// Sections (one file each).
-void ShowSection_AttentionSteps(Lesson& lesson);
+// Widgets named by "::: widget name" in the lesson file.
+void Widget_AttentionSteps(Lesson&, const attn::Block&);
+void Widget_Saturation(Lesson&, const attn::Block&);
+void Widget_Prediction(Lesson&, const attn::Block&);
+void Widget_PredictionRevisit(Lesson&, const attn::Block&);
+void Widget_Pipeline(Lesson&, const attn::Block&);
+void Widget_EncoderDiagram(Lesson&, const attn::Block&);
+void Widget_Explorer(Lesson&, const attn::Block&);
+// Blocks with their own look.
+void DrawTerms(Lesson&, const attn::Block&);
+void DrawQuiz(Lesson&, const attn::Block&);
+
+// The seed's sentence and its candidate referents, shared by intro, explorer and check.
+extern const char* const kItSentence;
 
 }  // namespace app

@@ -171,15 +171,10 @@ void saturation_demo() {
 
 // [SECTION] The section -----------------------------------------------------------------------------
 
-void ShowSection_AttentionSteps(Lesson& lesson) {
+void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
     WorkedExample& w = lesson.worked;
     const Theme& t = theme();
 
-    Heading2("Scaled dot-product attention, step by step");
-    Paragraph("This is the heart of the transformer. A token asks a question (its **query**), compares it "
-              "with what every token offers (their **keys**), and takes in their content (their **values**) "
-              "in proportion to how well they match. It is a soft, fuzzy lookup table.");
-    ImGui::Dummy(ImVec2(0, 4));
     BeginCard("formula");
     AttentionFormula(w.scaled);
     EndCard();
@@ -279,8 +274,9 @@ void ShowSection_AttentionSteps(Lesson& lesson) {
     explain_step(w, hovered);
     Caption("Hover a row to follow that token. Every number here is computed live by the attention library.");
     EndCard();
+}
 
-    Heading2("Why divide by √d_k?");
+void Widget_Saturation(Lesson&, const attn::Block&) {
     BeginCard("saturation");
     saturation_demo();
     EndCard();

@@ -335,6 +335,128 @@ bool MatrixEdit(const char* id, const char* title, const std::vector<std::string
     return changed;
 }
 
+std::pair<int, int> Heatmap(const char* id, const attn::Mat& m, const std::vector<std::string>& row_labels,
+                            const HeatmapStyle& style) {
+    const Theme& t = theme();
+    ImGui::PushID(id);
+    const float label_w = row_labels.empty() ? 0.0f : label_column_width(row_labels);
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    float top = 0;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImGui::PushFont(t.fonts.small);
+    if (style.col_labels) {
+        for (size_t j = 0; j < style.col_labels->size() && static_cast<Eigen::Index>(j) < m.cols(); ++j) {
+            const char* text = (*style.col_labels)[j].c_str();
+            const float tw = ImGui::CalcTextSize(text).x;
+            const float cx = o.x + label_w + (static_cast<float>(j) + 0.5f) * style.cell_w;
+            ImGui::PushClipRect(ImVec2(cx - style.cell_w * 0.5f, o.y), ImVec2(cx + style.cell_w * 0.5f, o.y + 40), true);
+            dl->AddText(ImVec2(cx - std::min(tw, style.cell_w - 2) * 0.5f, o.y), t.colors.text_muted, text);
+            ImGui::PopClipRect();
+        }
+        top = ImGui::GetTextLineHeight() + 4;
+    }
+    const ImVec2 grid(o.x + label_w, o.y + top);
+    std::pair<int, int> hovered{-1, -1};
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const bool window_hovered = ImGui::IsWindowHovered();
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        const float y = grid.y + static_cast<float>(i) * style.cell_h;
+        if (i < static_cast<Eigen::Index>(row_labels.size()))
+            dl->AddText(ImVec2(o.x, y + (style.cell_h - ImGui::GetTextLineHeight()) * 0.5f),
+                        style.highlight_row == i ? t.colors.query : t.colors.text_muted, row_labels[static_cast<size_t>(i)].c_str());
+        for (Eigen::Index j = 0; j < m.cols(); ++j) {
+            const float v = static_cast<float>(m(i, j));
+            const ImVec2 a(grid.x + static_cast<float>(j) * style.cell_w, y), b(a.x + style.cell_w - 1, y + style.cell_h - 1);
+            MatrixStyle ms;
+            ms.attention = style.attention;
+            ms.heat_scale = style.scale / 0.55f * 0.9f;
+            dl->AddRectFilled(a, b, cell_color(v, ms));
+            if (window_hovered && mouse.x >= a.x && mouse.x < b.x + 1 && mouse.y >= a.y && mouse.y < b.y + 1)
+                hovered = {static_cast<int>(i), static_cast<int>(j)};
+        }
+        if (style.highlight_row == i)
+            dl->AddRect(ImVec2(grid.x - 1, y - 1), ImVec2(grid.x + m.cols() * style.cell_w, y + style.cell_h), t.colors.query, 2, 0, 2);
+    }
+    ImGui::PopFont();
+    ImGui::Dummy(ImVec2(label_w + m.cols() * style.cell_w, top + m.rows() * style.cell_h));
+    if (hovered.first >= 0) {
+        const float v = static_cast<float>(m(hovered.first, hovered.second));
+        const std::string row = hovered.first < static_cast<int>(row_labels.size()) ? row_labels[static_cast<size_t>(hovered.first)] : std::to_string(hovered.first);
+        ImGui::SetTooltip("%s, column %d: %.3f", row.c_str(), hovered.second, static_cast<double>(v));
+    }
+    ImGui::PopID();
+    return hovered;
+}
+
+void HeatStrip(const char* id, const attn::Mat& m, Eigen::Index row, float width, float height, float scale) {
+    ImGui::PushID(id);
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float cw = width / static_cast<float>(std::max<Eigen::Index>(1, m.cols()));
+    for (Eigen::Index j = 0; j < m.cols(); ++j) {
+        const float v = static_cast<float>(m(row, j));
+        dl->AddRectFilled(ImVec2(o.x + j * cw, o.y), ImVec2(o.x + (j + 1) * cw, o.y + height), HeatColor(v / scale));
+    }
+    dl->AddRect(o, ImVec2(o.x + width, o.y + height), theme().colors.card_border);
+    ImGui::Dummy(ImVec2(width, height));
+    if (ImGui::IsItemHovered()) {
+        const int j = std::clamp(static_cast<int>((ImGui::GetIO().MousePos.x - o.x) / cw), 0, static_cast<int>(m.cols()) - 1);
+        ImGui::SetTooltip("dimension %d: %.3f", j, static_cast<double>(m(row, j)));
+    }
+    ImGui::PopID();
+}
+
+// [SECTION] Tokens ----------------------------------------------------------------------------------
+
+int TokenChips(const char* id, const std::vector<std::string>& words, const std::function<ChipStyle(int)>& style,
+               int* hovered, std::vector<std::pair<ImVec2, ImVec2>>* rects, ImFont* font) {
+    const Theme& t = theme();
+    if (!font) font = t.fonts.body;
+    ImGui::PushID(id);
+    ImGui::PushFont(font);
+    const float avail = ContentWidth();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    const ImVec2 pad(10, 7);
+    const float gap = 6, line_gap = 10;
+    const float h = ImGui::GetTextLineHeight() + 2 * pad.y + 6;  // room for a weight bar
+    float x = 0, y = 0;
+    int clicked = -1;
+    if (hovered) *hovered = -1;
+    if (rects) rects->clear();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    for (size_t i = 0; i < words.size(); ++i) {
+        const char* text = words[i].empty() ? " " : words[i].c_str();
+        const float w = ImGui::CalcTextSize(text).x + 2 * pad.x;
+        if (x > 0 && x + w > avail) {
+            x = 0;
+            y += h + line_gap;
+        }
+        const ImVec2 a(origin.x + x, origin.y + y), b(a.x + w, a.y + h);
+        ImGui::SetCursorScreenPos(a);
+        ImGui::PushID(static_cast<int>(i));
+        if (ImGui::InvisibleButton("chip", ImVec2(w, h))) clicked = static_cast<int>(i);
+        const bool hover = ImGui::IsItemHovered();
+        ImGui::PopID();
+        if (hover && hovered) *hovered = static_cast<int>(i);
+        const ChipStyle st = style(static_cast<int>(i));
+        const ImU32 bg = st.bg ? st.bg : t.colors.card;
+        dl->AddRectFilled(a, b, hover ? Mix(bg, t.colors.heading, 0.08f) : bg, 8);
+        dl->AddRect(a, b, st.border ? st.border : t.colors.card_border, 8, 0, st.border ? 2.0f : 1.0f);
+        dl->AddText(ImVec2(a.x + pad.x, a.y + pad.y), st.fg ? st.fg : t.colors.text, text);
+        if (st.weight >= 0) {
+            const float bw = (w - 8) * std::clamp(st.weight, 0.0f, 1.0f);
+            dl->AddRectFilled(ImVec2(a.x + 4, b.y - 6), ImVec2(a.x + 4 + bw, b.y - 3), t.colors.attention, 2);
+        }
+        if (rects) rects->emplace_back(a, b);
+        x += w + gap;
+    }
+    ImGui::SetCursorScreenPos(origin);
+    ImGui::Dummy(ImVec2(avail, words.empty() ? 0 : y + h));
+    ImGui::PopFont();
+    ImGui::PopID();
+    return clicked;
+}
+
 // [SECTION] Formula -------------------------------------------------------------------------------
 
 void AttentionFormula(bool scaled) {

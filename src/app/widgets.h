@@ -11,6 +11,7 @@
 
 #include <imgui.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,32 @@ int MatrixView(const char* id, const char* title, const std::vector<std::string>
 // The same, each cell a drag-or-type field; returns true when a value changed.
 bool MatrixEdit(const char* id, const char* title, const std::vector<std::string>& row_labels,
                 attn::Mat& m, const MatrixStyle& style, float lo, float hi);
+
+// A grid of coloured cells, one per entry (no numbers); hovering shows the value. Rows are
+// labelled when labels are given. attention: values in [0, 1] shaded orange; otherwise a
+// diverging scale with |v| = scale at full colour. Returns the hovered (row, col) or (-1, -1).
+struct HeatmapStyle {
+    float cell_w = 8, cell_h = 14;
+    bool attention = false;
+    float scale = 1.0f;
+    int highlight_row = -1;
+    const std::vector<std::string>* col_labels = nullptr;  // drawn above, rotated not supported: short labels
+};
+std::pair<int, int> Heatmap(const char* id, const attn::Mat& m, const std::vector<std::string>& row_labels,
+                            const HeatmapStyle& style = HeatmapStyle());
+// One vector as a strip of cells of the given total width.
+void HeatStrip(const char* id, const attn::Mat& m, Eigen::Index row, float width, float height, float scale);
+
+// [SECTION] Tokens --------------------------------------------------------------------------------
+struct ChipStyle {
+    ImU32 bg = 0, fg = 0, border = 0;
+    float weight = -1.0f;  // ≥ 0: a bar under the chip showing an attention weight
+};
+// Words as rounded chips, wrapping like text. style(i) gives each chip's look. Returns the
+// clicked chip or -1; hovered receives the chip under the mouse (or -1); rects (optional)
+// receives each chip's rectangle in screen coordinates.
+int TokenChips(const char* id, const std::vector<std::string>& words, const std::function<ChipStyle(int)>& style,
+               int* hovered = nullptr, std::vector<std::pair<ImVec2, ImVec2>>* rects = nullptr, ImFont* font = nullptr);
 
 // [SECTION] Formula -------------------------------------------------------------------------------
 // softmax( Q Kᵀ / √d_k ) V, drawn with a real fraction bar and radical.

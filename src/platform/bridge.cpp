@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdio>
 #include <string>
 
 #ifdef __EMSCRIPTEN__
@@ -94,6 +95,125 @@ LESSON_EXPORT const char* lesson_frame_times() {
     return reply(json{{"count", t.count}, {"ms", std::vector<double>(t.ms.begin(), t.ms.begin() + static_cast<long>(n))}});
 }
 
+LESSON_EXPORT const char* lesson_sections() {
+    const app::Lesson& lesson = platform::lesson();
+    json out = json::array();
+    for (size_t i = 0; i < app::sections().size(); ++i)
+        out.push_back(json{{"id", app::sections()[i].id}, {"title", app::section_title(lesson, static_cast<int>(i))}});
+    return reply(out);
+}
+
+LESSON_EXPORT int lesson_go_to(const char* id) { return id && platform::lesson().go_to(id) ? 1 : 0; }
+
+// embed: no page chrome; single: one section only (no previous / next).
+LESSON_EXPORT void lesson_set_embed(int embed, int single) {
+    platform::lesson().embed = embed != 0;
+    platform::lesson().single_section = single != 0;
+}
+
+// A message shown at the top of the page (for example about a bad link), until dismissed.
+LESSON_EXPORT void lesson_set_banner(const char* text) {
+    std::string s = text ? text : "";
+    if (s.size() > 600) s.resize(600);
+    platform::lesson().banner = s;
+}
+
+LESSON_EXPORT const char* lesson_set_text(const char* text) {
+    app::Lesson& lesson = platform::lesson();
+    const std::string error = lesson.set_text(text ? text : "");
+    if (!error.empty()) return error_reply(error);
+    // Run it now, so the count is the one the explorer will show.
+    lesson.explorer_model().run(lesson.explorer.run, lesson.tokenizer.get(), lesson.explorer.text);
+    lesson.explorer.dirty = false;
+    lesson.explorer.selected = app::find_token(lesson.explorer.run, "it");
+    std::snprintf(lesson.explorer.input, sizeof lesson.explorer.input, "%s", lesson.explorer.text.c_str());
+    if (!lesson.explorer.run.error.empty()) return error_reply(lesson.explorer.run.error);
+    return reply(json{{"count", lesson.explorer.run.tokens.size()}});
+}
+
+LESSON_EXPORT const char* lesson_tokenize(const char* text) {
+    const app::Lesson& lesson = platform::lesson();
+    if (!lesson.tokenizer) return error_reply(lesson.tokenizer_error.empty() ? "the vocabulary is not loaded" : lesson.tokenizer_error);
+    try {
+        json tokens = json::array(), ids = json::array(), spans = json::array();
+        for (const attn::Token& t : lesson.tokenizer->tokenize(text ? text : "")) {
+            tokens.push_back(t.text);
+            ids.push_back(t.id);
+            spans.push_back(json::array({t.start, t.end}));
+        }
+        return reply(json{{"tokens", tokens}, {"ids", ids}, {"spans", spans}});
+    } catch (const std::exception& e) {
+        return error_reply(std::string("tokenize: ") + e.what());
+    }
+}
+
+LESSON_EXPORT const char* lesson_state() {
+    const app::Lesson& lesson = platform::lesson();
+    const app::Explorer& e = lesson.explorer;
+    json tokens = json::array();
+    for (const app::TokenBox& b : e.boxes)
+        tokens.push_back(json{{"text", b.text}, {"id", b.id}, {"x", b.min.x}, {"y", b.min.y}, {"w", b.max.x - b.min.x}, {"h", b.max.y - b.min.y}});
+    if (e.boxes.empty())  // the explorer is not on screen: tokens without rectangles
+        for (const attn::Token& t : e.run.tokens) tokens.push_back(json{{"text", t.text}, {"id", t.id}});
+    json row = json::array();
+    for (double w : e.row) row.push_back(w);
+    return reply(json{{"section", app::sections()[static_cast<size_t>(lesson.current)].id},
+                      {"text", e.text},
+                      {"tokens", tokens},
+                      {"selected", e.selected},
+                      {"layer", e.layer},
+                      {"head", e.head},
+                      {"row", row},
+                      {"model", lesson.explorer_model().label},
+                      {"completed", lesson.progress.visited},
+                      {"quiz", lesson.progress.quiz}});
+}
+
+LESSON_EXPORT const char* lesson_model(const char* text) {
+    const app::Lesson& lesson = platform::lesson();
+    const app::LessonModel& model = lesson.explorer_model();
+    app::SentenceRun run;
+    model.run(run, lesson.tokenizer.get(), text ? text : "");
+    if (!run.ok()) return error_reply(run.error.empty() ? "nothing to run" : run.error);
+    json tokens = json::array(), attention = json::array();
+    for (const attn::Token& t : run.tokens) tokens.push_back(t.text);
+    for (const attn::LayerCache& layer : run.cache.layers) {
+        json heads = json::array();
+        for (const attn::AttentionCache& h : layer.attn.heads) heads.push_back(matrix_json(h.weights));
+        attention.push_back(std::move(heads));
+    }
+    json out{{"tokens", tokens}, {"attention", attention}, {"model", model.label}, {"trained", model.trained}};
+    out["referent"] = nullptr;
+    return reply(out);
+}
+
+// Progress saved by the page (localStorage). Anything malformed is ignored, never fatal.
+LESSON_EXPORT int lesson_load_progress(const char* text) {
+    app::Progress p;
+    try {
+        const json j = json::parse(text ? text : "");
+        if (!j.is_object()) return 0;
+        if (j.contains("visited") && j["visited"].is_array())
+            for (const json& v : j["visited"])
+                if (v.is_string() && app::section_index(v.get<std::string>()) >= 0 && !p.has(v.get<std::string>()))
+                    p.visited.push_back(v.get<std::string>());
+        if (j.contains("quiz") && j["quiz"].is_object())
+            for (const auto& [k, v] : j["quiz"].items())
+                if (v.is_number_integer() && k.size() < 64 && v.get<int>() >= 0 && v.get<int>() < 16) p.quiz[k] = v.get<int>();
+        if (j.contains("prediction") && j["prediction"].is_number_integer()) {
+            const int v = j["prediction"].get<int>();
+            if (v >= -1 && v < 3) p.prediction = v;
+        }
+        if (j.contains("clues") && j["clues"].is_array())
+            for (const json& v : j["clues"])
+                if (v.is_number_integer() && v.get<int>() >= 0 && v.get<int>() < 32 && p.clues.size() < 32) p.clues.push_back(v.get<int>());
+    } catch (const std::exception&) {
+        return 0;
+    }
+    platform::lesson().progress = p;
+    return 1;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Platform hooks.
 
@@ -112,7 +232,12 @@ static void js_call_hook(const char*, const char*) {}
 
 void init() {
     app::ApplyTheme(false);
-    js_call_hook("init", nullptr);  // the page answers with lesson_set_theme and friends
+#ifdef __EMSCRIPTEN__
+    platform::lesson().load("/lessons/attention-lesson.md", "/data/vocab.txt", "/data/model.bin");
+#else
+    platform::lesson().load(ATTN_SOURCE_DIR "/lessons/attention-lesson.md", ATTN_VOCAB_PATH, "");
+#endif
+    js_call_hook("init", nullptr);  // the page answers with lesson_set_theme, URL parameters, progress
 }
 
 void apply_pending_theme() {
@@ -121,7 +246,20 @@ void apply_pending_theme() {
     g_pending_theme = -1;
 }
 
-void after_frame() {}
+void after_frame() {
+    static int last_section = -1;
+    app::Lesson& lesson = platform::lesson();
+    if (lesson.current != last_section) {
+        last_section = lesson.current;
+        js_call_hook("section", app::sections()[static_cast<size_t>(lesson.current)].id);
+    }
+    if (lesson.progress_dirty) {
+        lesson.progress_dirty = false;
+        const app::Progress& p = lesson.progress;
+        const std::string text = json{{"visited", p.visited}, {"quiz", p.quiz}, {"prediction", p.prediction}, {"clues", p.clues}}.dump();
+        js_call_hook("progress", text.c_str());
+    }
+}
 
 void notify_first_frame() { js_call_hook("firstFrame", nullptr); }
 

@@ -1,0 +1,85 @@
+#include "app/model.h"
+
+#include <exception>
+
+namespace app {
+
+void LessonModel::run(SentenceRun& out, const attn::WordPieceTokenizer* tokenizer, const std::string& text) const {
+    out = SentenceRun();
+    out.text = text;
+    if (!tokenizer) {
+        out.error = "The vocabulary did not load, so the sentence cannot be tokenized.";
+        return;
+    }
+    try {
+        out.tokens = tokenizer->tokenize(text);
+        if (out.tokens.empty()) {
+            out.error = "There is nothing to tokenize: type a sentence with at least one word.";
+            return;
+        }
+        if (static_cast<int>(out.tokens.size()) > max_tokens()) {
+            out.tokens.resize(static_cast<size_t>(max_tokens()));
+            out.truncated = true;
+        }
+        out.model_ids.reserve(out.tokens.size());
+        for (const attn::Token& t : out.tokens) {
+            int id = t.id;
+            if (!bert_to_model.empty()) {
+                id = t.id >= 0 && t.id < static_cast<int>(bert_to_model.size()) ? bert_to_model[static_cast<size_t>(t.id)] : -1;
+            } else if (id >= params.config.vocab) {
+                id = -1;
+            }
+            out.unknown.push_back(id < 0);
+            out.model_ids.push_back(id < 0 ? unk_model_id : id);
+        }
+        attn::Mat y;
+        attn::encoder_forward(y, out.cache, out.model_ids, params);
+    } catch (const std::exception& e) {
+        out.error = std::string("The model could not run on this sentence: ") + e.what();
+    }
+}
+
+LessonModel random_model(std::uint32_t seed) {
+    attn::EncoderConfig c;
+    c.vocab = 30522;  // reads BERT ids directly
+    c.d_model = 32;
+    c.n_heads = 4;
+    c.d_ff = 128;
+    c.n_layers = 2;
+    c.max_len = 64;
+    c.positional = attn::Positional::sinusoidal;
+    LessonModel m;
+    m.label = "randomly initialised encoder (not trained)";
+    m.trained = false;
+    m.params = attn::init_params(c, seed);
+    return m;
+}
+
+int find_token(const SentenceRun& run, const std::string& piece) {
+    for (size_t i = 0; i < run.tokens.size(); ++i)
+        if (run.tokens[i].text == piece) return static_cast<int>(i);
+    return -1;
+}
+
+std::vector<double> mean_head_row(const attn::EncoderCache& cache, int layer, int row) {
+    std::vector<double> out;
+    if (layer < 0 || layer >= static_cast<int>(cache.layers.size())) return out;
+    const auto& heads = cache.layers[static_cast<size_t>(layer)].attn.heads;
+    if (heads.empty() || row < 0 || row >= heads[0].weights.rows()) return out;
+    out.assign(static_cast<size_t>(heads[0].weights.cols()), 0.0);
+    for (const auto& h : heads)
+        for (Eigen::Index j = 0; j < h.weights.cols(); ++j)
+            out[static_cast<size_t>(j)] += static_cast<double>(h.weights(row, j)) / static_cast<double>(heads.size());
+    return out;
+}
+
+std::unique_ptr<attn::WordPieceTokenizer> load_tokenizer(const std::string& path, std::string& error) {
+    try {
+        return std::make_unique<attn::WordPieceTokenizer>(attn::Vocab::load_file(path));
+    } catch (const std::exception& e) {
+        error = std::string("The BERT vocabulary could not be loaded (") + e.what() + ").";
+        return nullptr;
+    }
+}
+
+}  // namespace app

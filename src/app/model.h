@@ -1,0 +1,49 @@
+// model.h — the tokenizer and encoder behind the lesson's pipeline, encoder and explorer.
+#pragma once
+
+#include "core/encoder.h"
+#include "core/tokenizer.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace app {
+
+// A sentence run through tokenizer and encoder: what the sections draw.
+struct SentenceRun {
+    std::string text;
+    std::vector<attn::Token> tokens;  // BERT WordPiece tokens with their spans in text
+    std::vector<int> model_ids;       // the ids the model reads
+    std::vector<bool> unknown;        // tokens the model's vocabulary lacks (read as [UNK])
+    attn::EncoderCache cache;         // every intermediate of the forward pass
+    bool truncated = false;           // more tokens than the model takes: only the first are run
+    std::string error;                // why nothing could be run, for the learner
+    bool ok() const { return error.empty() && !tokens.empty(); }
+};
+
+struct LessonModel {
+    std::string label;                // shown beside every attention map
+    bool trained = false;
+    attn::EncoderParams params;
+    std::vector<int> bert_to_model;   // BERT id → model id; empty when the model reads BERT ids
+    int unk_model_id = 100;
+
+    // Tokenizes and runs text; errors land in out.error, never thrown.
+    void run(SentenceRun& out, const attn::WordPieceTokenizer* tokenizer, const std::string& text) const;
+    int max_tokens() const { return params.config.max_len; }
+};
+
+// The same architecture as the lesson's trained model, with weights drawn from a seed: what
+// attention looks like before any learning.
+LessonModel random_model(std::uint32_t seed);
+
+// Index of the first token whose piece is `piece`, or -1.
+int find_token(const SentenceRun& run, const std::string& piece);
+// Row `row` of layer `layer`'s attention, averaged over its heads (T values summing to 1).
+std::vector<double> mean_head_row(const attn::EncoderCache& cache, int layer, int row);
+
+// Loads vocab.txt; nullptr with a message in error when it cannot.
+std::unique_ptr<attn::WordPieceTokenizer> load_tokenizer(const std::string& path, std::string& error);
+
+}  // namespace app

@@ -1,0 +1,95 @@
+// section_check.cpp — "Check yourself": quizzes with feedback and the prediction revisited.
+#include "app/lesson.h"
+#include "app/theme.h"
+#include "app/widgets.h"
+
+#include <imgui.h>
+
+#include <cstdio>
+
+namespace app {
+
+void DrawQuiz(Lesson& lesson, const attn::Block& block) {
+    const Theme& t = theme();
+    auto& answers = lesson.progress.quiz;
+    const auto it = answers.find(block.name);
+    const int chosen = it == answers.end() ? -1 : it->second;
+    const bool answered = chosen >= 0 && chosen < static_cast<int>(block.options.size());
+    const bool right = answered && block.options[static_cast<size_t>(chosen)].correct;
+    BeginCard("quiz", answered ? (right ? t.colors.good : t.colors.bad) : t.colors.accent);
+    Heading3(block.text.c_str());
+    ImGui::Dummy(ImVec2(0, 2));
+    for (size_t i = 0; i < block.options.size(); ++i) {
+        const bool is_chosen = static_cast<int>(i) == chosen;
+        const bool correct = block.options[i].correct;
+        ImU32 bg = t.colors.accent_soft, fg = t.colors.text;
+        std::string mark = "○  ";
+        if (answered && correct) {
+            bg = WithAlpha(t.colors.good, 0.18f);
+            fg = t.colors.good;
+            mark = "✓  ";
+        } else if (is_chosen) {
+            bg = WithAlpha(t.colors.bad, 0.16f);
+            fg = t.colors.bad;
+            mark = "✗  ";
+        }
+        ImGui::PushID(static_cast<int>(i));
+        ImGui::PushStyleColor(ImGuiCol_Button, bg);
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, Mix(bg, t.colors.accent, 0.15f));
+        ImGui::PushStyleColor(ImGuiCol_Text, fg);
+        ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
+        const std::string label = mark + block.options[i].text;
+        if (ImGui::Button(label.c_str(), ImVec2(ContentWidth(), 0))) {
+            answers[block.name] = static_cast<int>(i);
+            lesson.progress_dirty = true;
+        }
+        ImGui::PopStyleVar();
+        ImGui::PopStyleColor(3);
+        ImGui::PopID();
+    }
+    if (answered) {
+        ImGui::Dummy(ImVec2(0, 2));
+        Paragraph(std::string(right ? "**Right.** " : "**Not quite.** ") + block.feedback);
+    }
+    EndCard();
+}
+
+void Widget_PredictionRevisit(Lesson& lesson, const attn::Block&) {
+    const Theme& t = theme();
+    static const char* const kReferents[] = {"the animal", "the street", "can't tell"};
+    const int p = lesson.progress.prediction;
+    BeginCard("revisit", t.colors.query);
+    if (p >= 0 && p < 3) {
+        Paragraph("At the start you predicted that **it** means **" + std::string(kReferents[p]) + "**.");
+    } else {
+        Paragraph("At the start the lesson asked what **it** means in \"The animal did not cross the street because it "
+                  "was tired\". You did not answer then; decide now.");
+    }
+    Paragraph("A reader resolves it from **tired**: animals get tired, streets do not. Swap in **wide** and the same "
+              "word points at the street.");
+
+    // The explorer's model on both versions: where does "it" look, averaged over the last layer's heads?
+    const LessonModel& model = lesson.explorer_model();
+    for (const char* adjective : {"tired", "wide"}) {
+        const std::string sentence = std::string("The animal did not cross the street because it was ") + adjective;
+        SentenceRun run;
+        model.run(run, lesson.tokenizer.get(), sentence);
+        if (!run.ok()) {
+            Caption(run.error);
+            break;
+        }
+        const int it = find_token(run, "it"), animal = find_token(run, "animal"), street = find_token(run, "street");
+        const auto row = mean_head_row(run.cache, static_cast<int>(run.cache.layers.size()) - 1, it);
+        if (it < 0 || animal < 0 || street < 0 || row.empty()) continue;
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "\"…it was %s\": attention from it to animal %.2f, to street %.2f.", adjective,
+                      row[static_cast<size_t>(animal)], row[static_cast<size_t>(street)]);
+        Paragraph(buf);
+    }
+    Caption("Model: " + model.label + ". " +
+            (model.trained ? "It learned this from examples; nobody set its attention by hand."
+                           : "Its weights are random, so these numbers carry no meaning yet: that is the point of training."));
+    EndCard();
+}
+
+}  // namespace app

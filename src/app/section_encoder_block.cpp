@@ -1,0 +1,281 @@
+// section_encoder_block.cpp — the encoder block as a diagram whose boxes show live tensors.
+//
+// [SECTION] The boxes
+// [SECTION] Diagram drawing
+// [SECTION] Details of the selected box
+// [SECTION] The widget
+#include "app/lesson.h"
+#include "app/theme.h"
+#include "app/widgets.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace app {
+
+namespace {
+
+// [SECTION] The boxes ------------------------------------------------------------------------------
+
+enum Box { kInput, kAttention, kAddNorm1, kFeedForward, kAddNorm2, kOutput, kBoxCount };
+
+struct BoxInfo {
+    const char* title;
+    const char* subtitle;
+    const char* explanation;
+};
+
+const BoxInfo kBoxes[kBoxCount] = {
+    {"Input embeddings + positional encoding", "one vector per token",
+     "Each token's embedding plus the wave pattern of its position (previous section). For the first block this is "
+     "the input; every later block reads the output of the block below it."},
+    {"Multi-head self-attention", "the social step",
+     "Every token's vector is projected into a query, a key and a value for each head; each head runs scaled "
+     "dot-product attention over the whole sentence; the heads' outputs are concatenated and projected back to the "
+     "model's width. Below: each head's attention map for this sentence."},
+    {"Add & LayerNorm", "the stabiliser",
+     "The attention output is added to the block's input (the residual connection), then every token's vector is "
+     "normalised to mean 0 and variance 1 and rescaled by learned gains. The residual lets information and gradients "
+     "skip the sublayer; the normalisation keeps magnitudes steady through a deep stack."},
+    {"Feed-forward network (×4 wider)", "the thinking step",
+     "The same small two-layer network is applied to each token on its own: widen to 4 × d, apply a non-linearity "
+     "(GELU), narrow back to d. This is where most of a transformer's parameters live."},
+    {"Add & LayerNorm", "the stabiliser, again",
+     "The feed-forward output is added back to its input and normalised once more. The result is the block's output."},
+    {"Output", "to the next block, or to the task",
+     "One refined vector per token, the same shape as the input: another block can be stacked on top, N times."},
+};
+
+std::vector<std::string> token_labels(const SentenceRun& run) {
+    std::vector<std::string> out;
+    for (const attn::Token& t : run.tokens) out.push_back(t.text);
+    return out;
+}
+
+// [SECTION] Diagram drawing ------------------------------------------------------------------------
+
+// Draws the block bottom-up as in the paper; returns the clicked box or -1.
+int draw_diagram(float width, int selected, int stage, int layers) {
+    const Theme& t = theme();
+    const Palette& p = t.colors;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    const float box_h = 46, gap = 26, box_w = std::min(width - 70, 300.0f);
+    const float x0 = o.x + 44;
+    const float total_h = kBoxCount * box_h + (kBoxCount - 1) * gap + 20;
+    int clicked = -1;
+    ImU32 fills[kBoxCount] = {p.card, p.query_soft, p.value_soft, p.key_soft, p.value_soft, p.card};
+    ImU32 edges[kBoxCount] = {p.card_border, p.query, p.value, p.key, p.value, p.card_border};
+    auto box_rect = [&](int b) {
+        // Bottom-up: the input at the bottom, the output at the top.
+        const float y = o.y + total_h - 10 - static_cast<float>(b + 1) * box_h - static_cast<float>(b) * gap;
+        return std::make_pair(ImVec2(x0, y), ImVec2(x0 + box_w, y + box_h));
+    };
+    // Arrows between boxes, and a bracket "× N" around the repeated part.
+    for (int b = 0; b + 1 < kBoxCount; ++b) {
+        const auto lo = box_rect(b), hi = box_rect(b + 1);
+        const float cx = x0 + box_w * 0.5f;
+        const ImU32 col = stage > b ? p.attention : p.text_muted;
+        dl->AddLine(ImVec2(cx, lo.first.y), ImVec2(cx, hi.second.y + 2), col, 2);
+        dl->AddTriangleFilled(ImVec2(cx - 5, hi.second.y + 7), ImVec2(cx + 5, hi.second.y + 7), ImVec2(cx, hi.second.y + 1), col);
+    }
+    // Residual connections: from below the attention to Add & Norm 1, and from below the FFN to Add & Norm 2.
+    auto residual = [&](int from, int to, bool active) {
+        const auto a = box_rect(from), b = box_rect(to);
+        const float y1 = a.first.y - gap * 0.5f + (from == kInput ? 0 : 0), y2 = (b.first.y + b.second.y) * 0.5f;
+        const float xr = x0 + box_w + 22;
+        const ImU32 col = active ? p.attention : WithAlpha(p.text_muted, 0.8f);
+        dl->AddLine(ImVec2(x0 + box_w * 0.5f, y1), ImVec2(xr, y1), col, 1.6f);
+        dl->AddLine(ImVec2(xr, y1), ImVec2(xr, y2), col, 1.6f);
+        dl->AddLine(ImVec2(xr, y2), ImVec2(x0 + box_w + 4, y2), col, 1.6f);
+        dl->AddTriangleFilled(ImVec2(x0 + box_w + 10, y2 - 5), ImVec2(x0 + box_w + 10, y2 + 5), ImVec2(x0 + box_w + 2, y2), col);
+        ImGui::PushFont(theme().fonts.small);
+        dl->AddText(ImVec2(xr + 4, (y1 + y2) * 0.5f - 8), col, "residual");
+        ImGui::PopFont();
+    };
+    residual(kInput, kAddNorm1, stage >= kAddNorm1);
+    residual(kAddNorm1, kAddNorm2, stage >= kAddNorm2);
+    // The repeated part.
+    {
+        const auto top = box_rect(kAddNorm2), bottom = box_rect(kAttention);
+        const float xb = o.x + 8;
+        dl->AddLine(ImVec2(xb + 10, top.first.y - 6), ImVec2(xb, top.first.y - 6), p.text_muted, 1.5f);
+        dl->AddLine(ImVec2(xb, top.first.y - 6), ImVec2(xb, bottom.second.y + 6), p.text_muted, 1.5f);
+        dl->AddLine(ImVec2(xb, bottom.second.y + 6), ImVec2(xb + 10, bottom.second.y + 6), p.text_muted, 1.5f);
+        char n[16];
+        std::snprintf(n, sizeof n, "×%d", layers);
+        ImGui::PushFont(theme().fonts.bold);
+        dl->AddText(ImVec2(xb + 6, (top.first.y + bottom.second.y) * 0.5f - 9), p.heading, n);
+        ImGui::PopFont();
+    }
+    for (int b = 0; b < kBoxCount; ++b) {
+        const auto r = box_rect(b);
+        ImGui::SetCursorScreenPos(r.first);
+        ImGui::PushID(b);
+        if (ImGui::InvisibleButton("box", ImVec2(box_w, box_h))) clicked = b;
+        const bool hover = ImGui::IsItemHovered();
+        ImGui::PopID();
+        const bool sel = b == selected;
+        const bool reached = stage >= b;
+        ImU32 fill = reached ? fills[b] : WithAlpha(fills[b], 0.45f);
+        if (hover) fill = Mix(fill, p.heading, 0.06f);
+        dl->AddRectFilled(r.first, r.second, fill, 8);
+        dl->AddRect(r.first, r.second, sel ? p.attention : edges[b], 8, 0, sel ? 3.0f : 1.2f);
+        ImGui::PushFont(theme().fonts.bold);
+        const ImVec2 ts = ImGui::CalcTextSize(kBoxes[b].title);
+        const float scale = ts.x > box_w - 16 ? (box_w - 16) / ts.x : 1.0f;
+        dl->AddText(theme().fonts.bold, ImGui::GetFontSize() * std::max(scale, 0.75f), ImVec2(r.first.x + 10, r.first.y + 5), p.heading, kBoxes[b].title);
+        ImGui::PopFont();
+        ImGui::PushFont(theme().fonts.small);
+        dl->AddText(ImVec2(r.first.x + 10, r.first.y + 26), p.text_muted, kBoxes[b].subtitle);
+        ImGui::PopFont();
+    }
+    ImGui::SetCursorScreenPos(o);
+    ImGui::Dummy(ImVec2(width, total_h));
+    return clicked;
+}
+
+// [SECTION] Details of the selected box ------------------------------------------------------------
+
+void tensor_view(const char* id, const char* what, const attn::Mat& m, const std::vector<std::string>& labels, bool attention = false) {
+    Caption(std::string(what) + ": " + std::to_string(m.rows()) + " × " + std::to_string(m.cols()));
+    HeatmapStyle hs;
+    hs.attention = attention;
+    const float avail = ContentWidth() - 90;
+    hs.cell_w = std::clamp(avail / static_cast<float>(std::max<Eigen::Index>(1, m.cols())), 2.0f, attention ? 26.0f : 14.0f);
+    hs.cell_h = attention ? hs.cell_w : 13;
+    hs.scale = 2.0f;
+    Heatmap(id, m, labels, hs);
+}
+
+void details(const SentenceRun& run, int box, int layer) {
+    const Theme& t = theme();
+    Heading3(kBoxes[box].title);
+    Paragraph(kBoxes[box].explanation);
+    if (!run.ok()) {
+        Caption(run.error);
+        return;
+    }
+    const attn::EncoderCache& c = run.cache;
+    const attn::LayerCache& L = c.layers.at(static_cast<size_t>(layer));
+    const auto labels = token_labels(run);
+    char buf[160];
+    switch (box) {
+    case kInput: tensor_view("in", layer == 0 ? "Embeddings + positions" : "Output of the block below", L.input, labels); break;
+    case kAttention: {
+        const int heads = static_cast<int>(L.attn.heads.size());
+        std::snprintf(buf, sizeof buf, "%d heads, each with d_k = %d. Rows: queries; columns: keys; orange: weight.",
+                      heads, static_cast<int>(L.attn.q.at(0).cols()));
+        Caption(buf);
+        const float cell = std::clamp((ContentWidth() - 16) / static_cast<float>(std::min(heads, 2)) / static_cast<float>(labels.size() + 3), 4.0f, 16.0f);
+        for (int h = 0; h < heads; ++h) {
+            if (h % 2) ImGui::SameLine(0, 16);
+            ImGui::BeginGroup();
+            std::snprintf(buf, sizeof buf, "head %d", h + 1);
+            Caption(buf);
+            HeatmapStyle hs;
+            hs.attention = true;
+            hs.cell_w = hs.cell_h = cell;
+            ImGui::PushID(h);
+            Heatmap("w", L.attn.heads[static_cast<size_t>(h)].weights, h % 2 ? std::vector<std::string>() : labels, hs);
+            ImGui::PopID();
+            ImGui::EndGroup();
+        }
+        tensor_view("att_out", "Attention output after the projection W^O", L.attn_out, labels);
+        break;
+    }
+    case kAddNorm1:
+    case kAddNorm2: {
+        const attn::Mat& out = box == kAddNorm1 ? L.norm1 : L.norm2;
+        tensor_view("norm", "After add & norm", out, labels);
+        // LayerNorm's promise, checked on the live numbers: each row has mean 0 and variance 1
+        // before the learned gain and shift (which start at 1 and 0).
+        const attn::Mat& pre = box == kAddNorm1 ? L.resid1 : L.resid2;
+        const double mean_before = static_cast<double>(pre.row(0).mean());
+        const double mean_after = static_cast<double>(out.row(0).mean());
+        const double var_after = static_cast<double>((out.row(0).array() - out.row(0).mean()).square().mean());
+        std::snprintf(buf, sizeof buf, "First token: mean %.3f before the norm, %.3f after; variance after %.3f.", mean_before, mean_after, var_after);
+        Caption(buf);
+        break;
+    }
+    case kFeedForward:
+        tensor_view("hidden", "Hidden layer after GELU (4 × wider)", L.ffn.hidden, labels);
+        tensor_view("ffn_out", "Feed-forward output", L.ffn_out, labels);
+        break;
+    case kOutput: tensor_view("out", "Block output", L.output, labels); break;
+    default: break;
+    }
+    (void)t;
+}
+
+}  // namespace
+
+// [SECTION] The widget --------------------------------------------------------------------------------
+
+void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
+    const Theme& t = theme();
+    EncoderView& v = lesson.encoder;
+    Explorer& e = lesson.explorer;
+    const LessonModel& model = lesson.explorer_model();
+    if (e.dirty) {
+        model.run(e.run, lesson.tokenizer.get(), e.text);
+        e.dirty = false;
+        e.selected = -1;
+    }
+    const int n_layers = model.params.config.n_layers;
+    v.layer = std::clamp(v.layer, 0, n_layers - 1);
+
+    BeginCard("encoder", t.colors.accent);
+    Caption("Sentence: \"" + e.text + "\"  (change it in the explorer or with the box on the text-to-vectors page)");
+    // Controls: which block of the stack, and stepping the data through.
+    ImGui::TextUnformatted("Block");
+    for (int l = 0; l < n_layers; ++l) {
+        ImGui::SameLine();
+        char label[16];
+        std::snprintf(label, sizeof label, "%d", l + 1);
+        const bool on = l == v.layer;
+        ImGui::PushStyleColor(ImGuiCol_Button, on ? t.colors.accent : t.colors.accent_soft);
+        ImGui::PushStyleColor(ImGuiCol_Text, on ? IM_COL32(255, 255, 255, 255) : t.colors.accent);
+        if (ImGui::Button(label, ImVec2(36, 0))) v.layer = l;
+        ImGui::PopStyleColor(2);
+    }
+    ImGui::SameLine(0, 20);
+    if (ImGui::Button("Step ▶")) {
+        if (v.stage < kOutput) {
+            ++v.stage;
+        } else if (v.layer + 1 < n_layers) {
+            ++v.layer;
+            v.stage = kAttention;
+        } else {
+            v.layer = 0;
+            v.stage = 0;
+        }
+        v.selected_box = v.stage;
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Show all")) v.stage = kOutput;
+    Caption("N = " + std::to_string(n_layers) + " blocks in this model (" + model.label + "); real models stack 6 to 96.");
+
+    const float avail = ContentWidth();
+    const bool side_by_side = avail > 700;
+    const float diagram_w = side_by_side ? 380.0f : avail;
+    ImGui::BeginGroup();
+    const int clicked = draw_diagram(diagram_w, v.selected_box, v.stage, n_layers);
+    if (clicked >= 0) {
+        v.selected_box = clicked;
+        v.stage = std::max(v.stage, clicked);
+    }
+    ImGui::EndGroup();
+    if (side_by_side) ImGui::SameLine(0, 20);
+    ImGui::BeginGroup();
+    // Keep the details column inside the card.
+    BeginCard("details", 0, side_by_side ? avail - diagram_w - 20 : avail);
+    details(e.run, v.selected_box, v.layer);
+    EndCard();
+    ImGui::EndGroup();
+    EndCard();
+}
+
+}  // namespace app

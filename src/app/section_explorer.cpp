@@ -1,0 +1,193 @@
+// section_explorer.cpp — click a word, see where it looks: layers, heads, your own sentence.
+#include "app/lesson.h"
+#include "app/theme.h"
+#include "app/widgets.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace app {
+
+namespace {
+
+// The attention row of the selected token in the current view (one head, or the mean of all).
+std::vector<double> current_row(const Explorer& e) {
+    if (e.selected < 0 || !e.run.ok()) return {};
+    const auto& layer = e.run.cache.layers.at(static_cast<size_t>(e.layer));
+    if (e.head < 0) return mean_head_row(e.run.cache, e.layer, e.selected);
+    const attn::Mat& w = layer.attn.heads.at(static_cast<size_t>(e.head)).weights;
+    std::vector<double> row(static_cast<size_t>(w.cols()));
+    for (Eigen::Index j = 0; j < w.cols(); ++j) row[static_cast<size_t>(j)] = static_cast<double>(w(e.selected, j));
+    return row;
+}
+
+void selector_buttons(const char* label, int* value, int lo, int count, const char* all_label) {
+    const Theme& t = theme();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(label);
+    for (int i = lo; i < count; ++i) {
+        ImGui::SameLine();
+        char text[24];
+        if (i < 0) std::snprintf(text, sizeof text, "%s", all_label);
+        else std::snprintf(text, sizeof text, "%d", i + 1);
+        const bool on = *value == i;
+        ImGui::PushID(i);
+        ImGui::PushStyleColor(ImGuiCol_Button, on ? t.colors.accent : t.colors.accent_soft);
+        ImGui::PushStyleColor(ImGuiCol_Text, on ? IM_COL32(255, 255, 255, 255) : t.colors.accent);
+        if (ImGui::Button(text, ImVec2(i < 0 ? 0 : 34, 0))) *value = i;
+        ImGui::PopStyleColor(2);
+        ImGui::PopID();
+    }
+}
+
+}  // namespace
+
+void Widget_Explorer(Lesson& lesson, const attn::Block&) {
+    const Theme& t = theme();
+    Explorer& e = lesson.explorer;
+    const LessonModel& model = lesson.explorer_model();
+    if (e.dirty) {
+        model.run(e.run, lesson.tokenizer.get(), e.text);
+        std::snprintf(e.input, sizeof e.input, "%s", e.text.c_str());
+        e.dirty = false;
+        if (e.selected >= static_cast<int>(e.run.tokens.size())) e.selected = -1;
+        if (e.selected < 0 && e.run.ok()) e.selected = find_token(e.run, "it");
+    }
+    BeginCard("explorer", t.colors.query);
+
+    // The sentence: the seed's, its twin, or the learner's own.
+    ImGui::SetNextItemWidth(ContentWidth());
+    if (ImGui::InputTextWithHint("##sentence", "Type your own sentence", e.input, sizeof e.input)) {
+        const std::string error = lesson.set_text(e.input);
+        if (!error.empty()) lesson.banner = error;
+        e.selected = -1;
+    }
+    if (ImGui::SmallButton("…because it was too tired")) {
+        lesson.set_text(kItSentence);
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("…because it was too wide")) {
+        lesson.set_text("The animal did not cross the street because it was too wide");
+    }
+
+    // Which model.
+    ImGui::Dummy(ImVec2(0, 2));
+    if (lesson.trained.trained) {
+        bool trained = e.use_trained;
+        if (ImGui::Checkbox("Trained model", &trained)) {
+            e.use_trained = trained;
+            e.dirty = lesson.pipeline.dirty = true;
+        }
+        ImGui::SameLine();
+        Caption(trained ? "(untick to see the same architecture with random weights)" : "(random weights: attention before learning)");
+    }
+    ImU32 label_color = model.trained ? t.colors.good : t.colors.warn;
+    Pill(("Model: " + model.label).c_str(), WithAlpha(label_color, 0.15f), label_color);
+
+    if (!e.run.ok()) {
+        Paragraph(e.run.error.empty() ? "Type a sentence to explore." : e.run.error, t.colors.warn);
+        EndCard();
+        e.boxes.clear();
+        e.row.clear();
+        return;
+    }
+    const int n_layers = static_cast<int>(e.run.cache.layers.size());
+    const int n_heads = model.params.config.n_heads;
+    e.layer = std::clamp(e.layer, 0, n_layers - 1);
+    e.head = std::clamp(e.head, -1, n_heads - 1);
+    selector_buttons("Layer", &e.layer, 0, n_layers, "");
+    ImGui::SameLine(0, 24);
+    selector_buttons("Head", &e.head, -1, n_heads, "mean");
+
+    // The words: queries in purple, attention in orange.
+    e.row = current_row(e);
+    std::vector<std::string> words;
+    for (const attn::Token& tok : e.run.tokens) words.push_back(tok.text);
+    int hovered = -1;
+    std::vector<std::pair<ImVec2, ImVec2>> rects;
+    ImGui::Dummy(ImVec2(0, 6));
+    const int clicked = TokenChips("words", words, [&](int i) {
+        ChipStyle s;
+        if (i == e.selected) {
+            s.bg = t.colors.query;
+            s.fg = IM_COL32(255, 255, 255, 255);
+        } else if (!e.row.empty()) {
+            const float w = static_cast<float>(e.row[static_cast<size_t>(i)]);
+            s.bg = Mix(t.colors.card, t.colors.attention, std::min(1.0f, w * 1.6f));
+            s.fg = w > 0.45f ? IM_COL32(255, 255, 255, 255) : t.colors.query;
+            s.weight = w;
+        } else {
+            s.bg = t.colors.query_soft;
+            s.fg = t.colors.query;
+        }
+        if (e.run.unknown[static_cast<size_t>(i)]) s.border = t.colors.warn;
+        return s;
+    }, &hovered, &rects, t.fonts.h2);
+    if (clicked >= 0) {
+        e.selected = clicked;
+        e.row = current_row(e);
+    }
+    e.boxes.clear();
+    for (size_t i = 0; i < rects.size(); ++i) e.boxes.push_back(TokenBox{e.run.tokens[i].text, e.run.tokens[i].id, rects[i].first, rects[i].second});
+    if (hovered >= 0 && !e.row.empty()) {
+        ImGui::SetTooltip("\"%s\" → \"%s\": weight %.3f", e.run.tokens[static_cast<size_t>(e.selected)].text.c_str(),
+                          e.run.tokens[static_cast<size_t>(hovered)].text.c_str(), e.row[static_cast<size_t>(hovered)]);
+    }
+    if (e.selected >= 0 && !e.row.empty()) {
+        // Name the strongest target other than the token itself.
+        int best = -1;
+        for (size_t j = 0; j < e.row.size(); ++j)
+            if (static_cast<int>(j) != e.selected && (best < 0 || e.row[j] > e.row[static_cast<size_t>(best)])) best = static_cast<int>(j);
+        char buf[200];
+        if (best >= 0) {
+            std::snprintf(buf, sizeof buf, "\"%s\" pays the most attention (%.0f%%) to \"%s\". Darker orange = higher weight; hover a word for its weight.",
+                          e.run.tokens[static_cast<size_t>(e.selected)].text.c_str(), 100.0 * e.row[static_cast<size_t>(best)],
+                          e.run.tokens[static_cast<size_t>(best)].text.c_str());
+            Caption(buf);
+        }
+    } else {
+        Caption("Click a word to see its attention distribution.");
+    }
+    bool unknown = false;
+    for (bool u : e.run.unknown) unknown = unknown || u;
+    if (unknown) Caption("Words outlined in amber are not in the model's vocabulary; it reads them as [UNK].");
+    if (e.run.truncated) Caption("Only the first " + std::to_string(model.max_tokens()) + " tokens are shown.");
+
+    // Every layer and head at once: click one to select it.
+    ImGui::Dummy(ImVec2(0, 4));
+    ImGui::Checkbox("Show all heads", &e.all_heads);
+    if (e.all_heads) {
+        const int T = static_cast<int>(e.run.tokens.size());
+        const float avail = ContentWidth();
+        const float cell = std::clamp((avail - 20.0f * n_heads) / static_cast<float>(n_heads * T), 2.0f, 12.0f);
+        for (int l = 0; l < n_layers; ++l) {
+            Caption("Layer " + std::to_string(l + 1));
+            for (int h = 0; h < n_heads; ++h) {
+                if (h) ImGui::SameLine(0, 14);
+                ImGui::BeginGroup();
+                const ImVec2 pos = ImGui::GetCursorScreenPos();
+                HeatmapStyle hs;
+                hs.attention = true;
+                hs.cell_w = hs.cell_h = cell;
+                hs.highlight_row = e.selected;
+                ImGui::PushID(l * 100 + h);
+                Heatmap("map", e.run.cache.weights(l, h), {}, hs);
+                if (ImGui::IsItemClicked()) {
+                    e.layer = l;
+                    e.head = h;
+                }
+                ImGui::PopID();
+                if (l == e.layer && h == e.head)
+                    ImGui::GetWindowDrawList()->AddRect(ImVec2(pos.x - 3, pos.y - 3), ImVec2(pos.x + cell * T + 3, pos.y + cell * T + 3), t.colors.query, 3, 0, 2);
+                Caption("head " + std::to_string(h + 1));
+                ImGui::EndGroup();
+            }
+        }
+        Caption("Each square is one head's attention: rows are queries, columns keys. Click one to select it.");
+    }
+    EndCard();
+}
+
+}  // namespace app

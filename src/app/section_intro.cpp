@@ -1,0 +1,106 @@
+// section_intro.cpp — "Before we begin": the think-first prediction and the key terms.
+#include "app/lesson.h"
+#include "app/theme.h"
+#include "app/widgets.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace app {
+
+namespace {
+
+std::vector<std::string> split_words(const std::string& s) {
+    std::istringstream in(s);
+    std::vector<std::string> words;
+    std::string w;
+    while (in >> w) words.push_back(w);
+    return words;
+}
+
+// The think-first sentence as the seed asks it.
+const char* const kPredictionSentence = "The animal did not cross the street because it was tired";
+const char* const kReferents[] = {"the animal", "the street", "can't tell"};
+constexpr int kItWord = 7;  // "it" in kPredictionSentence
+
+}  // namespace
+
+void Widget_Prediction(Lesson& lesson, const attn::Block&) {
+    const Theme& t = theme();
+    Progress& p = lesson.progress;
+    BeginCard("prediction", t.colors.query);
+    Paragraph("In **\"The animal did not cross the street because it was tired\"**, what does **it** refer to?");
+    const std::vector<std::string> words = split_words(kPredictionSentence);
+    for (int i = 0; i < 3; ++i) {
+        if (i) ImGui::SameLine();
+        const bool chosen = p.prediction == i;
+        ImGui::PushStyleColor(ImGuiCol_Button, chosen ? t.colors.query : t.colors.query_soft);
+        ImGui::PushStyleColor(ImGuiCol_Text, chosen ? IM_COL32(255, 255, 255, 255) : t.colors.query);
+        if (ImGui::Button(kReferents[i])) {
+            p.prediction = i;
+            lesson.progress_dirty = true;
+        }
+        ImGui::PopStyleColor(2);
+    }
+    ImGui::Dummy(ImVec2(0, 4));
+    Paragraph("Which words help you decide? Tap them to mark your clues.");
+    const int clicked = TokenChips("clues", words, [&](int i) {
+        ChipStyle s;
+        const bool clue = std::find(p.clues.begin(), p.clues.end(), i) != p.clues.end();
+        if (i == kItWord) {
+            s.bg = t.colors.query_soft;
+            s.fg = t.colors.query;
+        }
+        if (clue) {
+            s.bg = WithAlpha(t.colors.attention, 0.25f);
+            s.border = t.colors.attention;
+        }
+        return s;
+    });
+    if (clicked >= 0 && clicked != kItWord) {
+        auto it = std::find(p.clues.begin(), p.clues.end(), clicked);
+        if (it == p.clues.end()) p.clues.push_back(clicked);
+        else p.clues.erase(it);
+        lesson.progress_dirty = true;
+    }
+    if (p.prediction >= 0) {
+        std::string clues;
+        for (int c : p.clues) clues += (clues.empty() ? "" : ", ") + words[static_cast<size_t>(c)];
+        Caption("Your prediction is saved: \"it\" = " + std::string(kReferents[p.prediction]) +
+                (clues.empty() ? "" : "; clues: " + clues) + ". The last section comes back to it.");
+    }
+    EndCard();
+}
+
+void DrawTerms(Lesson&, const attn::Block& block) {
+    const Theme& t = theme();
+    static int pinned = -1;
+    std::vector<std::string> words;
+    for (const auto& term : block.terms) words.push_back(term.first);
+    int hovered = -1;
+    const int clicked = TokenChips("terms", words, [&](int i) {
+        ChipStyle s;
+        s.bg = i == pinned ? t.colors.accent : t.colors.accent_soft;
+        s.fg = i == pinned ? IM_COL32(255, 255, 255, 255) : t.colors.accent;
+        return s;
+    }, &hovered, nullptr, t.fonts.bold);
+    if (clicked >= 0) pinned = pinned == clicked ? -1 : clicked;
+    if (hovered >= 0 && hovered != pinned) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 22);
+        ImGui::PushFont(t.fonts.bold);
+        ImGui::TextUnformatted(block.terms[static_cast<size_t>(hovered)].first.c_str());
+        ImGui::PopFont();
+        ImGui::TextUnformatted(block.terms[static_cast<size_t>(hovered)].second.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+    if (pinned >= 0 && pinned < static_cast<int>(block.terms.size())) {
+        const auto& term = block.terms[static_cast<size_t>(pinned)];
+        Callout("term", term.first.c_str(), term.second, t.colors.accent);
+    }
+}
+
+}  // namespace app

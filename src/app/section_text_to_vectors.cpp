@@ -1,0 +1,192 @@
+// section_text_to_vectors.cpp — raw text → tokens → IDs → embeddings → + positions → encoder.
+#include "app/lesson.h"
+#include "app/theme.h"
+#include "app/widgets.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+namespace app {
+
+namespace {
+
+std::string fmt2(double x) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.2f", x);
+    return b;
+}
+
+void stage_label(const char* number, const char* title) {
+    const Theme& t = theme();
+    ImGui::Dummy(ImVec2(0, 4));
+    ImGui::PushFont(t.fonts.small);
+    ImGui::PushStyleColor(ImGuiCol_Text, t.colors.accent);
+    ImGui::TextUnformatted(number);
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+    ImGui::SameLine();
+    Heading3(title);
+}
+
+// The original text with the hovered token's bytes highlighted, wrapping between tokens.
+void raw_text(const SentenceRun& run, int hovered) {
+    const Theme& t = theme();
+    ImFont* font = t.fonts.body;
+    const float size = ImGui::GetFontSize();
+    const float width = ContentWidth();
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float line_h = ImGui::GetTextLineHeight() + 10;
+    float x = 0, y = 0;
+    // Segments: the text between tokens, then each token's own bytes.
+    size_t pos = 0;
+    auto draw = [&](size_t a, size_t b, bool highlight) {
+        if (b <= a) return;
+        const char* s = run.text.c_str() + a;
+        const char* e = run.text.c_str() + b;
+        const float w = font->CalcTextSizeA(size, FLT_MAX, 0, s, e).x;
+        if (x > 0 && x + w > width) {
+            x = 0;
+            y += line_h;
+        }
+        if (highlight) dl->AddRectFilled(ImVec2(o.x + x - 2, o.y + y - 3), ImVec2(o.x + x + w + 2, o.y + y + line_h - 7), WithAlpha(t.colors.query, 0.22f), 4);
+        dl->AddText(font, size, ImVec2(o.x + x, o.y + y), t.colors.text, s, e);
+        x += w;
+    };
+    for (size_t i = 0; i < run.tokens.size(); ++i) {
+        const attn::Token& tok = run.tokens[i];
+        draw(pos, std::max(pos, tok.start), false);
+        draw(std::max(pos, tok.start), tok.end, static_cast<int>(i) == hovered);
+        pos = std::max(pos, tok.end);
+    }
+    draw(pos, run.text.size(), false);
+    ImGui::Dummy(ImVec2(width, y + line_h));
+}
+
+}  // namespace
+
+void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
+    const Theme& t = theme();
+    Pipeline& p = lesson.pipeline;
+    const LessonModel& model = lesson.explorer_model();
+    if (p.dirty) {
+        model.run(p.run, lesson.tokenizer.get(), p.text);
+        std::snprintf(p.input, sizeof p.input, "%s", p.text.c_str());
+        p.dirty = false;
+    }
+    BeginCard("pipeline", t.colors.accent);
+    ImGui::SetNextItemWidth(ContentWidth());
+    if (ImGui::InputTextWithHint("##sentence", "Type a sentence", p.input, sizeof p.input)) {
+        const std::string error = lesson.set_text(p.input);
+        if (!error.empty()) lesson.banner = error;
+    }
+    ImGui::SameLine();
+    const SentenceRun& run = p.run;
+    ImGui::NewLine();
+    if (!run.ok()) {
+        Paragraph(run.error.empty() ? "Type a sentence to see it tokenized." : run.error, t.colors.warn);
+        EndCard();
+        return;
+    }
+    int hovered = p.hovered;
+    p.hovered = -1;
+
+    stage_label("1", "Raw text");
+    raw_text(run, hovered);
+
+    stage_label("2", "Tokens (BERT WordPiece, uncased)");
+    std::vector<std::string> pieces;
+    for (const attn::Token& tok : run.tokens) pieces.push_back(tok.text);
+    int h = -1;
+    TokenChips("tokens", pieces, [&](int i) {
+        ChipStyle s;
+        s.bg = i == hovered ? t.colors.query : t.colors.query_soft;
+        s.fg = i == hovered ? IM_COL32(255, 255, 255, 255) : t.colors.query;
+        if (run.unknown[static_cast<size_t>(i)]) s.border = t.colors.warn;
+        return s;
+    }, &h);
+    if (h >= 0) p.hovered = h;
+    Caption("A \"##\" piece continues the word before it. " + std::to_string(run.tokens.size()) + " token(s)" +
+            (run.truncated ? "; the model reads only the first " + std::to_string(model.max_tokens()) : std::string()) + ".");
+
+    stage_label("3", "Token IDs, embeddings, positions");
+    const attn::EncoderCache& c = run.cache;
+    const int d = static_cast<int>(c.input.cols());
+    const float avail = ContentWidth();
+    const bool narrow = avail < 600;
+    const int shown = narrow ? 2 : 3;
+    if (ImGui::BeginTable("vectors", narrow ? 4 : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn("Token", 0, narrow ? 0.9f : 0.8f);
+        ImGui::TableSetupColumn("ID", 0, 0.55f);
+        ImGui::TableSetupColumn(("Embedding (" + std::to_string(d) + " numbers)").c_str(), 0, 1.4f);
+        ImGui::TableSetupColumn("+ Position", 0, 1.4f);
+        if (!narrow) ImGui::TableSetupColumn("= Input to the encoder", 0, 1.4f);
+        ImGui::TableHeadersRow();
+        auto vec_cell = [&](const char* id, const attn::Mat& m, Eigen::Index row) {
+            std::string nums;
+            for (int j = 0; j < shown && j < d; ++j) nums += (j ? "  " : "") + fmt2(m(row, j));
+            ImGui::PushFont(t.fonts.mono);
+            ImGui::TextUnformatted((nums + " …").c_str());
+            ImGui::PopFont();
+            HeatStrip(id, m, row, std::max(40.0f, ImGui::GetContentRegionAvail().x - 4), 10, 2.0f);
+        };
+        for (size_t i = 0; i < run.tokens.size(); ++i) {
+            ImGui::TableNextRow();
+            const bool hl = static_cast<int>(i) == hovered;
+            if (hl) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, WithAlpha(t.colors.query, 0.14f));
+            ImGui::PushID(static_cast<int>(i));
+            ImGui::TableSetColumnIndex(0);
+            const ImVec2 row_min(ImGui::GetCursorScreenPos().x - 8, ImGui::GetCursorScreenPos().y);
+            ImGui::PushStyleColor(ImGuiCol_Text, t.colors.query);
+            ImGui::TextUnformatted(run.tokens[i].text.c_str());
+            ImGui::PopStyleColor();
+            ImGui::TableSetColumnIndex(1);
+            ImGui::PushFont(t.fonts.mono);
+            ImGui::Text("%d", run.tokens[i].id);
+            ImGui::PopFont();
+            if (run.unknown[i]) Caption("unknown to the model");
+            ImGui::TableSetColumnIndex(2);
+            vec_cell("emb", c.embedded, static_cast<Eigen::Index>(i));
+            ImGui::TableSetColumnIndex(3);
+            vec_cell("pos", c.positions, static_cast<Eigen::Index>(i));
+            if (!narrow) {
+                ImGui::TableSetColumnIndex(4);
+                vec_cell("sum", c.input, static_cast<Eigen::Index>(i));
+            }
+            ImGui::PopID();
+            if (ImGui::IsMouseHoveringRect(row_min, ImVec2(row_min.x + avail, ImGui::GetCursorScreenPos().y))) p.hovered = static_cast<int>(i);
+        }
+        ImGui::EndTable();
+    }
+    Caption("Embeddings come from the " + model.label + (model.trained ? "" : ": random numbers until a model learns them") +
+            ". Blue is negative, red positive; hover a strip to read any dimension.");
+
+    stage_label("4", "The positional encoding: a different wave at every position");
+    {
+        // PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(…): each column is a wave,
+        // slower and slower to the right, so every position gets a unique pattern.
+        const int positions = std::max<int>(16, static_cast<int>(run.tokens.size()));
+        attn::Mat pe;
+        attn::sinusoidal_positions(pe, positions, d);
+        std::vector<std::string> labels;
+        for (int i = 0; i < positions; ++i) labels.push_back(i < static_cast<int>(run.tokens.size()) ? run.tokens[static_cast<size_t>(i)].text : std::to_string(i));
+        HeatmapStyle hs;
+        hs.cell_w = std::clamp((avail - 110) / static_cast<float>(d), 4.0f, 18.0f);
+        hs.cell_h = 13;
+        hs.highlight_row = hovered;
+        Heatmap("pe", pe, labels, hs);
+        Caption("Rows: positions (your tokens first). Columns: the " + std::to_string(d) +
+                " dimensions, sin on even and cos on odd ones, each slower than the last.");
+    }
+
+    stage_label("5", "Into the encoder ×N");
+    Paragraph("These input vectors now enter a stack of encoder blocks, each one multi-head attention followed by "
+              "a feed-forward network, repeated.");
+    if (ImGui::Button("See the encoder block  →")) lesson.go_to("encoder-block");
+    EndCard();
+}
+
+}  // namespace app
