@@ -171,7 +171,8 @@ void draw_table(const attn::Block& block) {
     const bool narrow = ContentWidth() < 560;
     ImGui::PushID(block.line);
     if (ImGui::BeginTable("table", cols, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
-                                             ImGuiTableFlags_BordersOuter | ImGuiTableFlags_SizingStretchProp)) {
+                                             ImGuiTableFlags_BordersOuter | ImGuiTableFlags_SizingStretchProp,
+                          ImVec2(ContentWidth(), 0))) {
         for (int c = 0; c < cols; ++c)
             ImGui::TableSetupColumn(block.rows[0][static_cast<size_t>(c)].c_str(), 0, c == 0 ? (narrow ? 0.8f : 0.7f) : 1.0f);
         ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
@@ -262,7 +263,8 @@ void draw_prev_next(Lesson& lesson) {
     const Palette& p = theme().colors;
     const int n = static_cast<int>(sections().size());
     ImGui::Dummy(ImVec2(0, 20));
-    ImGui::Separator();
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddLine(p0, ImVec2(p0.x + ContentWidth(), p0.y), p.card_border);
     ImGui::Dummy(ImVec2(0, 8));
     const float w = ContentWidth();
     const float bw = std::min(w * 0.48f, 320.0f);

@@ -118,7 +118,8 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
     const float avail = ContentWidth();
     const bool narrow = avail < 600;
     const int shown = narrow ? 2 : 3;
-    if (ImGui::BeginTable("vectors", narrow ? 4 : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+    if (ImGui::BeginTable("vectors", narrow ? 4 : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp,
+                          ImVec2(avail, 0))) {
         ImGui::TableSetupColumn("Token", 0, narrow ? 0.9f : 0.8f);
         ImGui::TableSetupColumn("ID", 0, 0.55f);
         ImGui::TableSetupColumn(("Embedding (" + std::to_string(d) + " numbers)").c_str(), 0, 1.4f);
@@ -175,7 +176,7 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
         for (int i = 0; i < positions; ++i) labels.push_back(i < static_cast<int>(run.tokens.size()) ? run.tokens[static_cast<size_t>(i)].text : std::to_string(i));
         HeatmapStyle hs;
         hs.cell_w = std::clamp((avail - 110) / static_cast<float>(d), 4.0f, 18.0f);
-        hs.cell_h = 13;
+        hs.cell_h = 17;
         hs.highlight_row = hovered;
         Heatmap("pe", pe, labels, hs);
         Caption("Rows: positions (your tokens first). Columns: the " + std::to_string(d) +

@@ -158,11 +158,17 @@ std::vector<CardFrame> card_stack;
 constexpr float kCardPad = 18.0f;
 }  // namespace
 
+// One splitter per nesting level: the draw list's own ChannelsSplit cannot nest, and cards do.
+constexpr int kMaxCardDepth = 8;
+ImDrawListSplitter card_splitters[kMaxCardDepth];
+
 void BeginCard(const char* id, ImU32 accent, float width) {
     ImGui::PushID(id);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->ChannelsSplit(2);
-    dl->ChannelsSetCurrent(1);
+    IM_ASSERT(card_stack.size() < static_cast<size_t>(kMaxCardDepth));
+    ImDrawListSplitter& splitter = card_splitters[card_stack.size()];
+    splitter.Split(dl, 2);
+    splitter.SetCurrentChannel(dl, 1);
     if (width <= 0) width = ContentWidth();
     card_stack.push_back(CardFrame{ImGui::GetCursorScreenPos(), accent, 0, width});
     right_edges.push_back(ImGui::GetCursorScreenPos().x + width - kCardPad);
@@ -186,14 +192,15 @@ void EndCard() {
     right_edges.pop_back();
     const ImVec2 end(f.start.x + f.width, ImGui::GetItemRectMax().y);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->ChannelsSetCurrent(0);
+    ImDrawListSplitter& splitter = card_splitters[card_stack.size()];
+    splitter.SetCurrentChannel(dl, 0);
     const Palette& p = theme().colors;
     dl->AddRectFilled(f.start, end, p.card, 12.0f);
     dl->AddRect(f.start, end, p.card_border, 12.0f);
     if (f.accent) {
         dl->AddRectFilled(f.start, ImVec2(f.start.x + 5, end.y), f.accent, 12.0f, ImDrawFlags_RoundCornersLeft);
     }
-    dl->ChannelsMerge();
+    splitter.Merge(dl);
     ImGui::PopID();
 }
 
