@@ -70,10 +70,11 @@
     }
   }
 
+  // C strings end at NUL, so NUL characters are dropped here (the tokenizer drops them anyway).
   function checkText(s, what) {
     if (typeof s !== 'string') throw new TypeError(`${what}: expected a string`);
     if (s.length > 100000) throw new RangeError(`${what}: the text is ${s.length} characters long; at most ${MAX_TEXT} bytes are taken`);
-    return s;
+    return s.replace(/\u0000/g, '');
   }
 
   // Reflects the section and the explorer's sentence in the address, so it can be shared.
@@ -99,8 +100,7 @@
     state() { return parseReply(call('lesson_state', 'string', [], [])); },
     setText(s) {
       try {
-        checkText(s, 'setText');
-        const r = parseReply(call('lesson_set_text', 'string', ['string'], [s]));
+        const r = parseReply(call('lesson_set_text', 'string', ['string'], [checkText(s, 'setText')]));
         updateAddress();
         return r.count;
       } catch (e) {
@@ -209,6 +209,9 @@
       }
       applyUrl();
       window.addEventListener('message', onMessage);
+      // SDL cancels mousedown, which would stop a click from focusing the canvas; keys go to
+      // the lesson only while it has focus.
+      Module.canvas.addEventListener('pointerdown', () => Module.canvas.focus(), true);
     },
     firstFrame() {
       document.getElementById('loading').hidden = true;

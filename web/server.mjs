@@ -16,7 +16,8 @@ const TYPES = {
 
 export function startServer({ root, port = 8080, host = '127.0.0.1', csp = false, extraRoots = {} }) {
   const base = resolve(root);
-  const server = createServer(async (req, res) => {
+  // Long links (a 100 kB ?text=) reach the lesson, which explains what it does with them.
+  const server = createServer({ maxHeaderSize: 256 * 1024 }, async (req, res) => {
     try {
       const url = new URL(req.url, 'http://localhost');
       let path = decodeURIComponent(url.pathname);
@@ -34,6 +35,8 @@ export function startServer({ root, port = 8080, host = '127.0.0.1', csp = false
         'Content-Length': info.size,
         'Cache-Control': 'no-cache',
         'X-Content-Type-Options': 'nosniff',
+        // Static, public files: a sandboxed iframe (opaque origin) may fetch the lesson's data.
+        'Access-Control-Allow-Origin': '*',
       };
       if (csp) headers['Content-Security-Policy'] = STRICT_CSP;
       res.writeHead(200, headers);

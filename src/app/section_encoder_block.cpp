@@ -62,7 +62,7 @@ int draw_diagram(float width, int selected, int stage, int layers) {
     const Palette& p = t.colors;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 o = ImGui::GetCursorScreenPos();
-    const float box_h = 46, gap = 26, box_w = std::min(width - 70, 300.0f);
+    const float box_h = 46, gap = 26, box_w = std::min(width - 120, 290.0f);
     const float x0 = o.x + 44;
     const float total_h = kBoxCount * box_h + (kBoxCount - 1) * gap + 20;
     int clicked = -1;
@@ -260,7 +260,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
 
     const float avail = ContentWidth();
     const bool side_by_side = avail > 700;
-    const float diagram_w = side_by_side ? 380.0f : avail;
+    const float diagram_w = side_by_side ? 420.0f : avail;
     ImGui::BeginGroup();
     const int clicked = draw_diagram(diagram_w, v.selected_box, v.stage, n_layers);
     if (clicked >= 0) {

@@ -343,8 +343,15 @@ bool MatrixEdit(const char* id, const char* title, const std::vector<std::string
 }
 
 std::pair<int, int> Heatmap(const char* id, const attn::Mat& m, const std::vector<std::string>& row_labels,
-                            const HeatmapStyle& style) {
+                            const HeatmapStyle& style_in) {
     const Theme& t = theme();
+    HeatmapStyle style = style_in;
+    if (!row_labels.empty()) {
+        // Labelled rows must be at least a line of small text tall, or the labels overlap.
+        ImGui::PushFont(t.fonts.small);
+        style.cell_h = std::max(style.cell_h, ImGui::GetTextLineHeight() + 1);
+        ImGui::PopFont();
+    }
     ImGui::PushID(id);
     const float label_w = row_labels.empty() ? 0.0f : label_column_width(row_labels);
     const ImVec2 o = ImGui::GetCursorScreenPos();

@@ -165,6 +165,7 @@ LESSON_EXPORT const char* lesson_state() {
                       {"head", e.head},
                       {"row", row},
                       {"model", lesson.explorer_model().label},
+                      {"embed", lesson.embed},
                       {"completed", lesson.progress.visited},
                       {"quiz", lesson.progress.quiz}});
 }

@@ -45,9 +45,12 @@ export function shotPath(name) {
 }
 
 // Samples the canvas's pixels: a blank canvas (one colour everywhere) is a failure.
+// The PNG is decoded in a blank page of the same browser, so the lesson's own CSP is not involved.
 export async function canvasStats(page) {
   const png = await page.locator('#canvas').screenshot();
-  return page.evaluate(async (b64) => {
+  const scratch = await page.context().newPage();
+  try {
+    return await scratch.evaluate(async (b64) => {
     const img = new Image();
     img.src = `data:image/png;base64,${b64}`;
     await img.decode();
@@ -63,5 +66,8 @@ export async function canvasStats(page) {
       if (d[i] + d[i + 1] + d[i + 2] < 60) dark++;
     }
     return { width: c.width, height: c.height, distinctColours: colours.size, darkSamples: dark, samples: Math.ceil(d.length / (4 * 97)) };
-  }, png.toString('base64'));
+    }, png.toString('base64'));
+  } finally {
+    await scratch.close();
+  }
 }

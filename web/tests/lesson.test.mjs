@@ -1,0 +1,132 @@
+// The whole lesson: every section opens, draws and logs no error; navigation, the explorer's
+// click-to-select, text input, progress that survives a reload; screenshots at three sizes.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { canvasStats, launch, openLesson, serve, shotPath } from './harness.mjs';
+
+const SECTIONS = ['intro', 'text-to-vectors', 'encoder-block', 'attention-steps', 'attention-explorer', 'rnn-vs-transformer', 'check'];
+const SIZES = [
+  { name: 'desktop', width: 1280, height: 800, dpr: 1 },
+  { name: 'phone', width: 390, height: 844, dpr: 2 },
+];
+
+let browser, site;
+before(async () => { browser = await launch(); site = await serve(); });
+after(async () => { await browser?.close(); await site?.close(); });
+
+test('sections() lists the seven sections of the design, in order', async () => {
+  const { page, context } = await openLesson(browser, site.url);
+  const sections = await page.evaluate(() => window.lesson.sections());
+  assert.deepEqual(sections.map((s) => s.id), SECTIONS);
+  for (const s of sections) assert.ok(s.title.length > 3, `${s.id} has a title`);
+  assert.equal(await page.evaluate(() => window.lesson.goTo('no-such-section')), false);
+  assert.equal((await page.evaluate(() => window.lesson.state())).section, 'intro');
+  await context.close();
+});
+
+for (const size of SIZES) {
+  test(`every section opens with ?section=, draws and logs no error (${size.name})`, async () => {
+    for (const id of SECTIONS) {
+      const { page, context, errors } = await openLesson(browser, `${site.url}?section=${id}`, size);
+      assert.equal((await page.evaluate(() => window.lesson.state())).section, id);
+      await page.waitForTimeout(100);
+      const stats = await canvasStats(page);
+      assert.ok(stats.distinctColours > 20, `${id} draws something (${stats.distinctColours} colours)`);
+      await page.screenshot({ path: shotPath(`section-${id}-${size.name}`) });
+      assert.deepEqual(errors, [], `${id}: no console errors`);
+      await context.close();
+    }
+  });
+}
+
+test('explorer: a real click on a token selects it, and its attention row sums to 1', async () => {
+  const { page, context, errors } = await openLesson(browser, `${site.url}?section=attention-explorer`);
+  await page.waitForTimeout(100);
+  const st = await page.evaluate(() => window.lesson.state());
+  assert.equal(st.text, 'The animal did not cross the street because it was too tired');
+  assert.deepEqual(st.tokens.map((t) => t.text), ['the', 'animal', 'did', 'not', 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired']);
+  for (const i of [1, 6, 8]) {
+    const t = st.tokens[i];
+    assert.ok(t.w > 0 && t.h > 0, 'the token has a rectangle');
+    await page.mouse.click(t.x + t.w / 2, t.y + t.h / 2);
+    await page.waitForTimeout(80);
+    const now = await page.evaluate(() => window.lesson.state());
+    assert.equal(now.selected, i, `clicking "${t.text}" selects it`);
+    assert.equal(now.row.length, st.tokens.length);
+    assert.ok(Math.abs(now.row.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'the row sums to 1');
+  }
+  await page.screenshot({ path: shotPath('explorer-clicked') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('setText and tokenize: real BERT ids, clear messages for bad input', async () => {
+  const { page, context, errors } = await openLesson(browser, `${site.url}?section=text-to-vectors`);
+  const r = await page.evaluate(() => window.lesson.tokenize('Hello world'));
+  assert.deepEqual(r, { tokens: ['hello', 'world'], ids: [7592, 2088] });
+  assert.deepEqual((await page.evaluate(() => window.lesson.tokenize('Thinking Machines'))).ids, [3241, 6681]);
+  assert.equal(await page.evaluate(() => window.lesson.setText('The cat sat on the mat')), 6);
+  assert.equal((await page.evaluate(() => window.lesson.state())).text, 'The cat sat on the mat');
+  const long = await page.evaluate(() => window.lesson.setText('x'.repeat(100000)));
+  assert.match(long, /at most/);
+  const empty = await page.evaluate(() => window.lesson.setText('   '));
+  assert.match(empty, /empty/);
+  const odd = await page.evaluate(() => window.lesson.setText('\u0000\uFFFD 🙂 naïve café 東京'));
+  assert.equal(typeof odd, 'number', 'odd characters are tokenized, not refused');
+  assert.equal((await page.evaluate(() => window.lesson.state())).text.includes('café'), true);
+  await page.waitForTimeout(100);
+  assert.ok((await canvasStats(page)).distinctColours > 20);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('keyboard arrows move between sections; progress survives a reload; corrupt progress is ignored', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(site.url + '?section=intro');
+  await page.evaluate(() => window.lesson.ready);
+  await page.locator('#canvas').click({ position: { x: 1200, y: 700 } });
+  await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(100);
+  assert.equal((await page.evaluate(() => window.lesson.state())).section, 'text-to-vectors');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForTimeout(100);
+  assert.equal((await page.evaluate(() => window.lesson.state())).section, 'intro');
+  await page.evaluate(() => window.lesson.goTo('check'));
+  await page.waitForTimeout(150);
+  await page.goto(site.url);
+  await page.evaluate(() => window.lesson.ready);
+  const completed = (await page.evaluate(() => window.lesson.state())).completed;
+  assert.ok(completed.includes('check') && completed.includes('text-to-vectors'), `progress restored: ${completed}`);
+  for (const junk of ['{not json', '[1,2,3]', '{"visited":[42,"../../x",{"a":1}],"quiz":{"q":"x"},"prediction":99}']) {
+    await page.evaluate((j) => localStorage.setItem('attention-lesson/progress/v1', j), junk);
+    await page.goto(site.url);
+    await page.evaluate(() => window.lesson.ready);
+    const st = await page.evaluate(() => window.lesson.state());
+    assert.ok(Array.isArray(st.completed));
+    assert.ok(st.completed.every((id) => SECTIONS.includes(id)));
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('frame time: CPU time per frame of every section in the release build (benchmark figures)', async () => {
+  const { page, context } = await openLesson(browser, site.url);
+  const rows = [];
+  for (const id of SECTIONS) {
+    await page.evaluate((s) => window.lesson.goTo(s), id);
+    await page.waitForTimeout(300);
+    const before = (await page.evaluate(() => window.lesson.frameTimes())).count;
+    await page.mouse.move(640, 400);
+    await page.waitForTimeout(1200);
+    const t = await page.evaluate(() => window.lesson.frameTimes());
+    const fresh = t.ms.slice(-Math.min(t.count - before, t.ms.length)).sort((a, b) => a - b);
+    const q = (p) => fresh[Math.min(fresh.length - 1, Math.floor(p * fresh.length))];
+    rows.push(`${id.padEnd(20)} frames ${String(fresh.length).padStart(4)}  median ${q(0.5).toFixed(2)} ms  p95 ${q(0.95).toFixed(2)} ms`);
+    assert.ok(fresh.length > 5, `${id}: frames were drawn`);
+  }
+  console.log('# frame CPU time at 1280×800 (headless Chromium, SwiftShader):\n# ' + rows.join('\n# '));
+  await context.close();
+});
