@@ -455,3 +455,19 @@ TEST_CASE("global-norm clipping keeps the direction and caps the length") {
     require_close(grads.token_embedding, from_rows({{0.6, 0}, {0, 0.8}}));
     CHECK(attn::grad_norm(grads) == Approx(1));
 }
+
+TEST_CASE("softmax on long rows (the vectorised path): masked entries exactly 0, rows sum to 1") {
+    attn::Rng rng(31);
+    const Mat scores = random_mat(rng, 3, 37, 30.0);  // 37 keys: packets of 4, 8 or 16 plus a tail
+    Mask mask = Mask::Ones(3, 37);
+    for (Eigen::Index j = 0; j < 37; j += 3) mask.col(j).setZero();
+    Mat w;
+    attn::softmax_rows(w, scores, &mask);
+    for (Eigen::Index i = 0; i < 3; ++i) {
+        CHECK(w.row(i).sum() == Approx(1).epsilon(1e-6));
+        for (Eigen::Index j = 0; j < 37; j += 3) CHECK(w(i, j) == 0);
+    }
+    attn::softmax_rows(w, scores);
+    for (Eigen::Index i = 0; i < 3; ++i) CHECK(w.row(i).sum() == Approx(1).epsilon(1e-6));
+    CHECK(w.minCoeff() >= 0);
+}
