@@ -281,7 +281,7 @@ TEST_CASE("mask in multi-head attention: a hidden key's content cannot reach unm
     CHECK(c1.heads[1].weights.col(3).isZero(0));
 }
 
-TEST_CASE("without positions the encoder is permutation-equivariant; with them it is not") {
+TEST_CASE("without positions the encoder is permutation-equivariant, with them it is not") {
     const std::vector<int> tokens = {1, 5, 9, 2, 7};
     const std::vector<int> perm = {3, 0, 4, 1, 2};  // permuted[i] = tokens[perm[i]]
     std::vector<int> permuted;
@@ -333,7 +333,7 @@ TEST_CASE("the generator maps mt19937's standard bits the same way everywhere") 
     for (int i = 0; i < 100; ++i) CHECK(a.below(10) == b.below(10));
 }
 
-TEST_CASE("init_params: same seed, same weights; Xavier limits; gains 1, biases 0") {
+TEST_CASE("init_params: same seed gives the same weights, within Xavier limits, gains 1 and biases 0") {
     const attn::EncoderConfig config = small_config();
     const attn::EncoderParams a = attn::init_params(config, 42), b = attn::init_params(config, 42),
                               c = attn::init_params(config, 43);
