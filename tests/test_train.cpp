@@ -16,7 +16,7 @@ namespace {
 
 constexpr int kSymbols = 6;   // token ids 0..5
 constexpr int kLength = 5;    // T
-constexpr int kBatch = 16;
+constexpr int kBatch = 8;
 constexpr int kMaxSteps = 600;
 constexpr double kTargetAccuracy = 0.99;
 
