@@ -281,7 +281,7 @@ TEST_CASE("mask in multi-head attention: a hidden key's content cannot reach unm
     CHECK(c1.heads[1].weights.col(3).isZero(0));
 }
 
-TEST_CASE("without positions the encoder is permutation-equivariant; with them it is not") {
+TEST_CASE("without positions the encoder is permutation-equivariant, with them it is not") {
     const std::vector<int> tokens = {1, 5, 9, 2, 7};
     const std::vector<int> perm = {3, 0, 4, 1, 2};  // permuted[i] = tokens[perm[i]]
     std::vector<int> permuted;
@@ -333,7 +333,7 @@ TEST_CASE("the generator maps mt19937's standard bits the same way everywhere") 
     for (int i = 0; i < 100; ++i) CHECK(a.below(10) == b.below(10));
 }
 
-TEST_CASE("init_params: same seed, same weights; Xavier limits; gains 1, biases 0") {
+TEST_CASE("init_params: same seed gives the same weights, within Xavier limits, gains 1 and biases 0") {
     const attn::EncoderConfig config = small_config();
     const attn::EncoderParams a = attn::init_params(config, 42), b = attn::init_params(config, 42),
                               c = attn::init_params(config, 43);
@@ -454,4 +454,20 @@ TEST_CASE("global-norm clipping keeps the direction and caps the length") {
     CHECK(attn::clip_grad_norm(grads, 1) == Approx(5));
     require_close(grads.token_embedding, from_rows({{0.6, 0}, {0, 0.8}}));
     CHECK(attn::grad_norm(grads) == Approx(1));
+}
+
+TEST_CASE("softmax on long rows (the vectorised path): masked entries exactly 0, rows sum to 1") {
+    attn::Rng rng(31);
+    const Mat scores = random_mat(rng, 3, 37, 30.0);  // 37 keys: packets of 4, 8 or 16 plus a tail
+    Mask mask = Mask::Ones(3, 37);
+    for (Eigen::Index j = 0; j < 37; j += 3) mask.col(j).setZero();
+    Mat w;
+    attn::softmax_rows(w, scores, &mask);
+    for (Eigen::Index i = 0; i < 3; ++i) {
+        CHECK(w.row(i).sum() == Approx(1).epsilon(1e-6));
+        for (Eigen::Index j = 0; j < 37; j += 3) CHECK(w(i, j) == 0);
+    }
+    attn::softmax_rows(w, scores);
+    for (Eigen::Index i = 0; i < 3; ++i) CHECK(w.row(i).sum() == Approx(1).epsilon(1e-6));
+    CHECK(w.minCoeff() >= 0);
 }

@@ -31,14 +31,15 @@ void softmax_rows(Mat& out, const Mat& in, const Mask* mask) {
             out.row(i).setZero();
             continue;
         }
-        Scalar sum = 0;
-        for (Eigen::Index j = 0; j < in.cols(); ++j) {
-            const bool allowed = !mask || (*mask)(i, j);
-            const Scalar e = allowed ? std::exp(in(i, j) - row_max) : Scalar(0);
-            out(i, j) = e;
-            sum += e;
+        // Whole-row array expressions, so that the exponentials are vectorised (Eigen's exp
+        // with SSE/AVX; contiguous loops clang can auto-vectorise for WebAssembly SIMD). With a
+        // mask, select() puts exactly 0 where a key is hidden, whatever exp gave there.
+        if (mask) {
+            out.row(i).array() = (mask->row(i).array() != 0).select((in.row(i).array() - row_max).exp(), Scalar(0));
+        } else {
+            out.row(i).array() = (in.row(i).array() - row_max).exp();
         }
-        out.row(i) /= sum;  // sum ≥ 1: the maximum contributes exp(0)
+        out.row(i) /= out.row(i).sum();  // sum ≥ 1: the maximum contributes exp(0)
     }
 }
 

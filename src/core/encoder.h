@@ -144,7 +144,9 @@ void encoder_layer_backward(Mat& dx, LayerParams& g, const Mat& dout, const Laye
                             const LayerParams& p, const EncoderConfig& config);
 
 // The whole encoder on one sequence. out (T, d); tokens T ids in [0, V), T ≤ max_len for
-// learned positions. Padding (config.pad_id) keys get attention weight 0 in every head.
+// learned positions. Padding (config.pad_id) keys get attention weight 0 in every head, so the
+// real tokens' outputs are what they would be without the padding. Padded positions still get
+// (meaningless) outputs of their own: give them kIgnoreIndex targets.
 void encoder_forward(Mat& out, EncoderCache& cache, const std::vector<int>& tokens,
                      const EncoderParams& params);
 // Gradients of every encoder parameter (embeddings and learned positions included, the head

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace attn {
 
@@ -65,6 +66,28 @@ double clip_grad_norm(EncoderParams& grads, double max_norm) {
         for_each_parameter(grads, grads, [&](const std::string&, Mat& g, Mat&) { g *= s; });
     }
     return norm;
+}
+
+double train_step(EncoderParams& params, EncoderParams& grads, AdamState& state,
+                  const AdamConfig& adam, const std::vector<std::vector<int>>& tokens,
+                  const std::vector<std::vector<int>>& targets, double clip_norm) {
+    if (tokens.empty() || tokens.size() != targets.size()) {
+        throw std::invalid_argument("train_step needs one target list per sequence and at least one sequence (got " +
+                                    std::to_string(tokens.size()) + " sequences, " +
+                                    std::to_string(targets.size()) + " target lists)");
+    }
+    zero_grads(grads);
+    ModelOutput out;  // reused: its matrices keep their allocations from one sequence to the next
+    double total = 0;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        total += static_cast<double>(sequence_loss_forward(out, tokens[i], targets[i], params));
+        sequence_loss_backward(grads, out, targets[i], params);
+    }
+    const Scalar inv_batch = static_cast<Scalar>(1.0 / static_cast<double>(tokens.size()));
+    for_each_parameter(grads, grads, [&](const std::string&, Mat& g, Mat&) { g *= inv_batch; });
+    if (clip_norm > 0) clip_grad_norm(grads, clip_norm);
+    adamw_step(params, grads, state, adam);
+    return total / static_cast<double>(tokens.size());
 }
 
 }  // namespace attn

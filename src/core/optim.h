@@ -41,4 +41,12 @@ double grad_norm(const EncoderParams& grads);
 // length is max_norm. Returns ‖g‖ before clipping.
 double clip_grad_norm(EncoderParams& grads, double max_norm);
 
+// One optimisation step on a batch of sequences with per-position targets (kIgnoreIndex where
+// there is nothing to predict): zero the gradients, forward and backward each sequence,
+// average the gradients over the batch, clip them to clip_norm (≤ 0: no clipping), AdamW.
+// Returns the mean of the sequences' losses (taken before the update).
+double train_step(EncoderParams& params, EncoderParams& grads, AdamState& state,
+                  const AdamConfig& adam, const std::vector<std::vector<int>>& tokens,
+                  const std::vector<std::vector<int>>& targets, double clip_norm);
+
 }  // namespace attn

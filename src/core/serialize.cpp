@@ -253,7 +253,8 @@ EncoderParams deserialize_params(const unsigned char* data, std::size_t size) {
         const std::uint32_t name_len = r.u32("tensor name length");
         const std::string got = r.str(name_len, "tensor name");
         const std::uint32_t rows = r.u32("tensor shape"), cols = r.u32("tensor shape");
-        if (got != name || rows != w.rows() || cols != w.cols()) {
+        if (got != name || static_cast<Eigen::Index>(rows) != w.rows() ||
+            static_cast<Eigen::Index>(cols) != w.cols()) {
             throw std::runtime_error("parameter file does not match its config: tensor " +
                                      std::to_string(index) + " is '" + got + "' (" +
                                      std::to_string(rows) + ", " + std::to_string(cols) +
