@@ -395,7 +395,7 @@ void DrawLesson(Lesson& lesson) {
         draw_header(lesson);
         if (!sidebar) {
             // Narrow screens: the contents in a menu.
-            const std::string label = "☰  " + std::to_string(lesson.current + 1) + " / " + std::to_string(sections().size()) + "  " +
+            const std::string label = "≡  " + std::to_string(lesson.current + 1) + " / " + std::to_string(sections().size()) + "  " +
                                       section_title(lesson, lesson.current);
             if (ImGui::Button(label.c_str(), ImVec2(std::min(ContentWidth(), 420.0f), 40))) ImGui::OpenPopup("contents-menu");
             if (ImGui::BeginPopup("contents-menu")) {

@@ -476,7 +476,13 @@ int TokenChips(const char* id, const std::vector<std::string>& words, const std:
 void AttentionFormula(bool scaled) {
     const Theme& t = theme();
     ImFont* f = t.fonts.formula;
-    const float size = f->FontSize * ImGui::GetIO().FontGlobalScale;
+    float size = f->FontSize * ImGui::GetIO().FontGlobalScale;
+    {
+        // Shrink to fit a narrow column (a phone): measure the widest parts at full size.
+        const float natural = f->CalcTextSizeA(size, FLT_MAX, 0, "Attention(Q, K, V)  =  softmax QK  V").x + size * 2.2f;
+        const float avail = ContentWidth();
+        if (natural > avail) size *= std::max(0.5f, avail / natural);
+    }
     const float small_size = size * 0.72f;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 o = ImGui::GetCursorScreenPos();
