@@ -292,13 +292,12 @@ void draw_prev_next(Lesson& lesson) {
 }
 
 void handle_keys(Lesson& lesson) {
+    const int step = lesson.key_step;
+    lesson.key_step = 0;
     const ImGuiIO& io = ImGui::GetIO();
-    if (io.WantTextInput || ImGui::IsAnyItemActive()) return;
-    const int n = static_cast<int>(sections().size());
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)) && lesson.current + 1 < n)
-        lesson.go_to(sections()[static_cast<size_t>(lesson.current + 1)].id);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow)) && lesson.current > 0)
-        lesson.go_to(sections()[static_cast<size_t>(lesson.current - 1)].id);
+    if (step == 0 || io.WantTextInput || ImGui::IsAnyItemActive()) return;
+    const int target = lesson.current + step;
+    if (target >= 0 && target < static_cast<int>(sections().size())) lesson.go_to(sections()[static_cast<size_t>(target)].id);
 }
 
 // Dragging the page (finger or mouse) on an empty spot scrolls it, as touch screens expect.

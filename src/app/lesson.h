@@ -99,6 +99,8 @@ struct Lesson {
     EncoderView encoder;
     int section_changed = 0;         // bumped whenever the section changes (for the page)
     bool scroll_to_top = false;
+    int key_step = 0;                // −1 / +1: the learner pressed ← / → (set from key events, so
+                                     // a tap shorter than a frame is not lost)
 
     Lesson();
     void load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path);

@@ -120,6 +120,10 @@ static void frame() {
             io.MouseWheelH += event.wheel.preciseX;
             continue;
         }
+        if (event.type == SDL_KEYDOWN && !event.key.repeat) {
+            if (event.key.keysym.sym == SDLK_LEFT) platform::lesson().key_step = -1;
+            if (event.key.keysym.sym == SDLK_RIGHT) platform::lesson().key_step = +1;
+        }
         ImGui_ImplSDL2_ProcessEvent(&event);
         if (event.type == SDL_QUIT) g.running = false;
     }

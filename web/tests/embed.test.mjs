@@ -106,14 +106,16 @@ test('the lesson works inside a sandboxed iframe (allow-scripts only, no localSt
     window.__messages = [];
     window.addEventListener('message', (e) => { if (e.data && e.data.source === 'attention-lesson') window.__messages.push(e.data); });
   });
-  await page.goto('about:blank');
-  await page.setContent(`<iframe id="f" sandbox="allow-scripts" style="width:900px;height:700px" src="${site.url}?section=attention-explorer&embed=1"></iframe>`);
+  // The course page lives on another origin (another port) and frames the lesson sandboxed.
+  const host = await serve({ pages: { '/course.html': `<!doctype html><title>course</title><iframe id="f" sandbox="allow-scripts" width="900" height="700" src="${site.url}?section=attention-explorer&embed=1"></iframe>` } });
+  await page.goto(host.url + 'course.html');
   await waitFor(page, (m) => m.some((x) => x.type === 'ready'), 'ready from the sandboxed lesson');
   await page.evaluate(() => document.getElementById('f').contentWindow.postMessage({ type: 'goto', section: 'check' }, '*'));
   await waitFor(page, (m) => m.some((x) => x.type === 'section' && x.id === 'check'), 'section change inside the sandbox');
   await page.screenshot({ path: shotPath('sandboxed-iframe') });
   assert.deepEqual(errors, []);
   await context.close();
+  await host.close();
 });
 
 test('?section=attention-steps&embed=1 opens that section alone, without page chrome', async () => {
@@ -172,4 +174,28 @@ test('losing the WebGL context stops drawing, and restoring it brings the lesson
   await page.screenshot({ path: shotPath('after-context-restore') });
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('without WebGL2, or when the WebAssembly cannot load, the page says so instead of staying blank', async () => {
+  for (const mode of ['no-webgl2', 'no-wasm']) {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    const page = await context.newPage();
+    if (mode === 'no-webgl2') {
+      await page.addInitScript(() => {
+        const original = HTMLCanvasElement.prototype.getContext;
+        HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+          return type === 'webgl2' ? null : original.call(this, type, ...rest);
+        };
+      });
+    } else {
+      await page.route('**/index.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    }
+    await page.goto(site.url);
+    await page.locator('#failure').waitFor({ state: 'visible', timeout: 15000 });
+    const text = await page.locator('#failure-text').textContent();
+    assert.match(text, mode === 'no-webgl2' ? /WebGL2/ : /WebAssembly could not be loaded/);
+    assert.equal(await page.locator('#loading').isHidden(), true);
+    await page.screenshot({ path: shotPath(`failure-${mode}`) });
+    await context.close();
+  }
 });
