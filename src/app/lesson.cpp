@@ -342,9 +342,11 @@ void DrawLesson(Lesson& lesson) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->Pos);
     ImGui::SetNextWindowSize(vp->Size);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::Begin("lesson", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
+    ImGui::PopStyleVar();
     lesson.current = std::clamp(lesson.current, 0, static_cast<int>(sections().size()) - 1);
     const SectionInfo& info = sections()[static_cast<size_t>(lesson.current)];
     lesson.mark_visited(info.id);

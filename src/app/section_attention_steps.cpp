@@ -223,7 +223,7 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
             w.reset();
             changed = false;
         }
-        ImGui::SameLine(0, 20);
+        SameLineIfFits(ImGui::GetFrameHeight() + ImGui::CalcTextSize("Divide by √d_k").x + 12, 20);
         bool scaled = w.scaled;
         if (ImGui::Checkbox("Divide by √d_k", &scaled)) {
             w.scaled = scaled;
@@ -237,13 +237,12 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
     ImGui::Dummy(ImVec2(0, 6));
     static const char* kSteps[] = {"Inputs", "1  Scores", "2  ÷ √d_k", "3  Softmax", "4  × V"};
     for (int s = 0; s < 5; ++s) {
-        if (s) ImGui::SameLine(0, 6);
+        if (s) SameLineIfFits(ButtonWidth(kSteps[s]), 6);
         const bool active = w.step == s;
         ImGui::PushStyleColor(ImGuiCol_Button, active ? t.colors.accent : t.colors.accent_soft);
         ImGui::PushStyleColor(ImGuiCol_Text, active ? IM_COL32(255, 255, 255, 255) : t.colors.accent);
         if (ImGui::Button(kSteps[s])) w.step = s;
         ImGui::PopStyleColor(2);
-        if (ContentWidth() < 120 && s < 4) ImGui::NewLine();
     }
 
     BeginCard("steps", t.colors.attention);

@@ -232,7 +232,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     // Controls: which block of the stack, and stepping the data through.
     ImGui::TextUnformatted("Block");
     for (int l = 0; l < n_layers; ++l) {
-        ImGui::SameLine();
+        SameLineIfFits(36);
         char label[16];
         std::snprintf(label, sizeof label, "%d", l + 1);
         const bool on = l == v.layer;
@@ -241,7 +241,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
         if (ImGui::Button(label, ImVec2(36, 0))) v.layer = l;
         ImGui::PopStyleColor(2);
     }
-    ImGui::SameLine(0, 20);
+    SameLineIfFits(ButtonWidth("Step ▶") + ButtonWidth("Show all") + 10, 20);
     if (ImGui::Button("Step ▶")) {
         if (v.stage < kOutput) {
             ++v.stage;

@@ -28,10 +28,10 @@ void selector_buttons(const char* label, int* value, int lo, int count, const ch
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(label);
     for (int i = lo; i < count; ++i) {
-        ImGui::SameLine();
         char text[24];
         if (i < 0) std::snprintf(text, sizeof text, "%s", all_label);
         else std::snprintf(text, sizeof text, "%d", i + 1);
+        SameLineIfFits(i < 0 ? ButtonWidth(text) : 34.0f);
         const bool on = *value == i;
         ImGui::PushID(i);
         ImGui::PushStyleColor(ImGuiCol_Button, on ? t.colors.accent : t.colors.accent_soft);
@@ -67,7 +67,7 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
     if (ImGui::SmallButton("…because it was too tired")) {
         lesson.set_text(kItSentence);
     }
-    ImGui::SameLine();
+    SameLineIfFits(ImGui::CalcTextSize("…because it was too wide").x + 8);
     if (ImGui::SmallButton("…because it was too wide")) {
         lesson.set_text("The animal did not cross the street because it was too wide");
     }
@@ -98,7 +98,7 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
     e.layer = std::clamp(e.layer, 0, n_layers - 1);
     e.head = std::clamp(e.head, -1, n_heads - 1);
     selector_buttons("Layer", &e.layer, 0, n_layers, "");
-    ImGui::SameLine(0, 24);
+    SameLineIfFits(ImGui::CalcTextSize("Head").x + ButtonWidth("mean") + n_heads * 44.0f + 40, 24);
     selector_buttons("Head", &e.head, -1, n_heads, "mean");
 
     // The words: queries in purple, attention in orange.

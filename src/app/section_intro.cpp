@@ -34,7 +34,7 @@ void Widget_Prediction(Lesson& lesson, const attn::Block&) {
     Paragraph("In **\"The animal did not cross the street because it was tired\"**, what does **it** refer to?");
     const std::vector<std::string> words = split_words(kPredictionSentence);
     for (int i = 0; i < 3; ++i) {
-        if (i) ImGui::SameLine();
+        if (i) SameLineIfFits(ButtonWidth(kReferents[i]));
         const bool chosen = p.prediction == i;
         ImGui::PushStyleColor(ImGuiCol_Button, chosen ? t.colors.query : t.colors.query_soft);
         ImGui::PushStyleColor(ImGuiCol_Text, chosen ? IM_COL32(255, 255, 255, 255) : t.colors.query);

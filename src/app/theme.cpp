@@ -98,7 +98,7 @@ void ApplyTheme(bool dark) {
 
     ImGuiStyle& s = ImGui::GetStyle();
     s = ImGuiStyle();
-    s.WindowPadding = ImVec2(0, 0);
+    s.WindowPadding = ImVec2(12, 8);  // tooltips and menus; the page pushes its own
     s.WindowRounding = 0;
     s.WindowBorderSize = 0;
     s.ChildRounding = 10;
@@ -184,7 +184,7 @@ bool LoadFonts(const char* dir, float dpr) {
     static const ImWchar text_ranges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x205E, 0};
     static const ImWchar symbol_ranges[] = {0x0370, 0x03FF, 0x1D2C, 0x1D6A, 0x2070, 0x209F, 0x2190, 0x21FF,
                                             0x2200, 0x22FF, 0x2300, 0x23FF, 0x2500, 0x25FF,
-                                            0x2713, 0x2718, 0};
+                                            0x26A0, 0x26A0, 0x2713, 0x2718, 0};
     static const ImWchar mono_ranges[] = {0x0020, 0x007E, 0x00B7, 0x00B7, 0x2026, 0x2026, 0x2212, 0x2212, 0};
 
     auto add = [&](const std::string& path, float size, bool with_symbols) {

@@ -22,6 +22,17 @@ float ContentWidth() {
     return std::max(w, 1.0f);
 }
 
+void SameLineIfFits(float width, float spacing) {
+    const float gap = spacing >= 0 ? spacing : ImGui::GetStyle().ItemSpacing.x;
+    float limit = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (!right_edges.empty()) limit = std::min(limit, right_edges.back());
+    if (ImGui::GetItemRectMax().x + gap + width <= limit) ImGui::SameLine(0, gap);
+}
+
+float ButtonWidth(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
 static void heading(ImFont* font, const char* text, float space_before, ImU32 color) {
     if (space_before > 0) ImGui::Dummy(ImVec2(0, space_before));
     ImGui::PushFont(font);

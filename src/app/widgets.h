@@ -28,6 +28,10 @@ void BulletList(const std::vector<std::string>& items);
 // Small rounded label, e.g. "Advanced".
 void Pill(const char* text, ImU32 bg, ImU32 fg);
 float ContentWidth();
+// SameLine() when an item `width` wide still fits on the current line, else a new line.
+void SameLineIfFits(float width, float spacing = -1.0f);
+// Width of a button with this label.
+float ButtonWidth(const char* label);
 
 // [SECTION] Cards -------------------------------------------------------------------------------
 // A card is a group with a rounded background drawn behind it once its size is known.
