@@ -120,7 +120,7 @@ struct CorefTrainConfig {
     int n_heads = 4;
     int d_ff = 128;
     int batch = 32;
-    double lr = 3e-3;          // peak; linear warm-up over warmup steps, then cosine to lr/10
+    double lr = 3e-3;          // peak; linear warm-up over warmup steps, then linear decay to lr/10
     int warmup = 100;
     double weight_decay = 0.01;
     double clip = 1.0;
