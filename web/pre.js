@@ -68,6 +68,8 @@
   const DATA_FILES = [
     { url: 'lessons/attention-lesson.md', path: '/lessons/attention-lesson.md' },
     { url: 'data/vocab.txt', path: '/data/vocab.txt' },
+    { url: 'models/coref.bin', path: '/data/coref.bin' },
+    { url: 'models/coref-vocab.txt', path: '/data/coref-vocab.txt' },
   ];
   const dataPromise = Promise.all(DATA_FILES.map((f) => download(f.url, f.url).then(
     (bytes) => ({ f, bytes }),

@@ -54,6 +54,7 @@ bool Progress::has(const std::string& id) const {
 Lesson::Lesson() {
     worked.reset();
     untrained = random_model(20241128);
+    bert_embeddings = untrained;
 }
 
 namespace {
@@ -69,7 +70,8 @@ bool read_file(const std::string& path, std::string& out) {
 
 }  // namespace
 
-void Lesson::load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path) {
+void Lesson::load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path,
+                  const std::string& model_vocab_path) {
     std::string text;
     if (!read_file(lesson_path, text)) {
         doc_error = "The lesson text (" + lesson_path + ") could not be loaded. The interactive parts still work.";
@@ -80,7 +82,19 @@ void Lesson::load(const std::string& lesson_path, const std::string& vocab_path,
         }
     }
     tokenizer = load_tokenizer(vocab_path, tokenizer_error);
-    (void)model_path;  // the trained model arrives with its own loader
+    if (tokenizer) {
+        try {
+            const attn::CorefModel m = attn::load_coref(model_path, model_vocab_path, tokenizer->vocab());
+            trained = coref_lesson_model(m, *tokenizer, "trained encoder (2 layers, 4 heads)");
+            // The same architecture with weights drawn from a seed: attention before any learning.
+            attn::CorefModel random{m.vocab, attn::init_params(m.params.config, 20241128)};
+            untrained = coref_lesson_model(random, *tokenizer, "the same encoder with random weights (untrained)");
+            untrained.trained = false;
+        } catch (const std::exception& e) {
+            model_error = std::string("The trained model could not be loaded (") + e.what() +
+                          "); the explorer shows a randomly initialised encoder instead.";
+        }
+    }
     explorer.dirty = pipeline.dirty = true;
 }
 
@@ -351,6 +365,7 @@ void DrawLesson(Lesson& lesson) {
     const SectionInfo& info = sections()[static_cast<size_t>(lesson.current)];
     lesson.mark_visited(info.id);
     handle_keys(lesson);
+    AdvanceTraining(lesson, 20.0);  // training keeps the page at 30 frames a second or more
 
     const bool chrome = !lesson.embed;
     const bool sidebar = chrome && vp->Size.x >= 1100;

@@ -42,7 +42,7 @@ struct Explorer {
     SentenceRun run;
     bool use_trained = true;
     int selected = -1;           // token whose attention is shown
-    int layer = 0, head = 0;
+    int layer = 1, head = -1;    // the last layer, mean of its heads: where "it" finds its referent
     bool all_heads = false;
     std::vector<TokenBox> boxes; // where the tokens were drawn this frame
     std::vector<double> row;     // attention of the selected token in the current view
@@ -62,6 +62,20 @@ struct EncoderView {
     int layer = 0;       // which block is drawn
     int stage = 0;       // how far the data has stepped through the block
     int selected_box = 1;
+};
+
+// "Train it yourself": the explorer's model trained from scratch in the learner's browser,
+// a few mini-batches per frame so the page stays responsive.
+struct Training {
+    std::unique_ptr<attn::CorefTrainer> trainer;
+    std::vector<attn::CorefExample> held_out;  // fixed sentences for measuring as it learns
+    std::vector<float> loss, batch_accuracy;   // per step
+    std::vector<float> held_out_accuracy;      // per evaluation
+    double held_out_last = 0;
+    double started_ms = 0, elapsed_ms = 0;
+    double ms_to_95 = -1;                      // wall time until held-out accuracy first reached 95%
+    int seed = 1;
+    bool running = false, finished = false;
 };
 
 struct Progress {
@@ -93,17 +107,22 @@ struct Lesson {
     WorkedExample worked;
     std::unique_ptr<attn::WordPieceTokenizer> tokenizer;
     std::string tokenizer_error;
-    LessonModel trained, untrained;  // trained may be empty until its weights load
+    LessonModel trained, untrained;  // the explorer's model, and the same architecture untrained
+    LessonModel bert_embeddings;     // reads any BERT id: the text-to-vectors pipeline's vectors
     Explorer explorer;
     Pipeline pipeline;
     EncoderView encoder;
+    Training training;
     int section_changed = 0;         // bumped whenever the section changes (for the page)
     bool scroll_to_top = false;
     int key_step = 0;                // −1 / +1: the learner pressed ← / → (set from key events, so
                                      // a tap shorter than a frame is not lost)
 
     Lesson();
-    void load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path);
+    // model_path: the trained parameters; model_vocab_path: its vocabulary (BERT pieces).
+    void load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path,
+              const std::string& model_vocab_path);
+    std::string model_error;         // why the trained model is missing, if it is
     const LessonModel& explorer_model() const;
     bool go_to(const std::string& id);
     // Sets the explorer's and the pipeline's sentence; returns an error message or "".
@@ -114,6 +133,11 @@ struct Lesson {
 const std::vector<SectionInfo>& sections();
 int section_index(const std::string& id);  // -1 when unknown
 std::string section_title(const Lesson& lesson, int index);
+
+// Training in the browser: start (from a seed), and advance within a time budget per frame.
+void StartTraining(Lesson& lesson, int seed);
+void AdvanceTraining(Lesson& lesson, double budget_ms);
+void DrawTraining(Lesson& lesson);
 
 // Draws the whole page for this frame.
 void DrawLesson(Lesson& lesson);

@@ -12,8 +12,8 @@ void LessonModel::run(SentenceRun& out, const attn::WordPieceTokenizer* tokenize
         return;
     }
     try {
-        out.tokens = tokenizer->tokenize(text);
-        if (out.tokens.empty()) {
+        out.tokens = tokenizer->tokenize(text, special_tokens);
+        if (out.tokens.size() <= (special_tokens ? 2u : 0u)) {
             out.error = "There is nothing to tokenize: type a sentence with at least one word.";
             return;
         }
@@ -29,6 +29,7 @@ void LessonModel::run(SentenceRun& out, const attn::WordPieceTokenizer* tokenize
             } else if (id >= params.config.vocab) {
                 id = -1;
             }
+            if (!bert_to_model.empty() && id == unk_model_id && t.id != tokenizer->unk_id()) id = -1;
             out.unknown.push_back(id < 0);
             out.model_ids.push_back(id < 0 ? unk_model_id : id);
         }
@@ -37,6 +38,41 @@ void LessonModel::run(SentenceRun& out, const attn::WordPieceTokenizer* tokenize
     } catch (const std::exception& e) {
         out.error = std::string("The model could not run on this sentence: ") + e.what();
     }
+}
+
+LessonModel coref_lesson_model(const attn::CorefModel& model, const attn::WordPieceTokenizer& tokenizer,
+                               const std::string& label) {
+    LessonModel m;
+    m.label = label;
+    m.trained = true;
+    m.params = model.params;
+    m.special_tokens = true;
+    m.names_referent = true;
+    m.unk_model_id = attn::CorefVocab::unk;
+    m.bert_to_model.resize(tokenizer.vocab().size());
+    for (size_t b = 0; b < m.bert_to_model.size(); ++b) m.bert_to_model[b] = model.vocab.model_id(static_cast<int>(b));
+    return m;
+}
+
+ReferentAnswer referent_of(const LessonModel& model, const SentenceRun& run) {
+    ReferentAnswer a;
+    if (!run.ok() || !model.names_referent) return a;
+    a.it = find_token(run, "it");
+    if (a.it < 0) return a;
+    attn::Mat logits, probs;
+    const attn::Mat x = run.cache.output.row(a.it);
+    attn::head_forward(logits, x, model.params);
+    attn::softmax_rows(probs, logits);
+    Eigen::Index best = 0;
+    probs.row(0).maxCoeff(&best);
+    for (size_t i = 0; i < run.model_ids.size(); ++i) {
+        if (static_cast<int>(i) != a.it && run.model_ids[i] == static_cast<int>(best) && !run.unknown[i]) {
+            a.index = static_cast<int>(i);
+            a.p = static_cast<double>(probs(0, best));
+            break;
+        }
+    }
+    return a;
 }
 
 LessonModel random_model(std::uint32_t seed) {

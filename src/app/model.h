@@ -1,6 +1,7 @@
 // model.h — the tokenizer and encoder behind the lesson's pipeline, encoder and explorer.
 #pragma once
 
+#include "core/coref.h"
 #include "core/encoder.h"
 #include "core/tokenizer.h"
 
@@ -28,11 +29,25 @@ struct LessonModel {
     attn::EncoderParams params;
     std::vector<int> bert_to_model;   // BERT id → model id; empty when the model reads BERT ids
     int unk_model_id = 100;
+    bool special_tokens = false;      // the sentence is read as [CLS] … [SEP]
+    bool names_referent = false;      // its output head names the word "it" stands for
 
     // Tokenizes and runs text; errors land in out.error, never thrown.
     void run(SentenceRun& out, const attn::WordPieceTokenizer* tokenizer, const std::string& text) const;
     int max_tokens() const { return params.config.max_len; }
 };
+
+// A trained "what does it refer to" model, reading BERT pieces through its compact vocabulary.
+LessonModel coref_lesson_model(const attn::CorefModel& model, const attn::WordPieceTokenizer& tokenizer,
+                               const std::string& label);
+
+// What the model says "it" refers to: the token it names and the probability it gives it.
+struct ReferentAnswer {
+    int it = -1;        // token index of "it"
+    int index = -1;     // token index of the word named
+    double p = 0;
+};
+ReferentAnswer referent_of(const LessonModel& model, const SentenceRun& run);
 
 // The same architecture as the lesson's trained model, with weights drawn from a seed: what
 // attention looks like before any learning.

@@ -81,9 +81,12 @@ void Widget_PredictionRevisit(Lesson& lesson, const attn::Block&) {
         const int it = find_token(run, "it"), animal = find_token(run, "animal"), street = find_token(run, "street");
         const auto row = mean_head_row(run.cache, static_cast<int>(run.cache.layers.size()) - 1, it);
         if (it < 0 || animal < 0 || street < 0 || row.empty()) continue;
-        char buf[200];
-        std::snprintf(buf, sizeof buf, "\"…it was %s\": attention from it to animal %.2f, to street %.2f.", adjective,
-                      row[static_cast<size_t>(animal)], row[static_cast<size_t>(street)]);
+        char buf[300];
+        const ReferentAnswer a = referent_of(model, run);
+        std::snprintf(buf, sizeof buf, "\"…it was %s\": attention from it to animal %.2f, to street %.2f%s%s%s", adjective,
+                      row[static_cast<size_t>(animal)], row[static_cast<size_t>(street)],
+                      a.index >= 0 ? "; the model answers \"" : ".", a.index >= 0 ? run.tokens[static_cast<size_t>(a.index)].text.c_str() : "",
+                      a.index >= 0 ? "\"." : "");
         Paragraph(buf);
     }
     Caption("Model: " + model.label + ". " +

@@ -74,6 +74,7 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
 
     // Which model.
     ImGui::Dummy(ImVec2(0, 2));
+    if (!lesson.model_error.empty()) Caption(lesson.model_error);
     if (lesson.trained.trained) {
         bool trained = e.use_trained;
         if (ImGui::Checkbox("Trained model", &trained)) {
@@ -154,6 +155,16 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
     for (bool u : e.run.unknown) unknown = unknown || u;
     if (unknown) Caption("Words outlined in amber are not in the model's vocabulary; it reads them as [UNK].");
     if (e.run.truncated) Caption("Only the first " + std::to_string(model.max_tokens()) + " tokens are shown.");
+    if (model.names_referent) {
+        const ReferentAnswer a = referent_of(model, e.run);
+        if (a.it >= 0 && a.index >= 0) {
+            char buf[200];
+            std::snprintf(buf, sizeof buf, "The model's answer: \"it\" = \"%s\" (probability %.0f%%), read off its output at \"it\".",
+                          e.run.tokens[static_cast<size_t>(a.index)].text.c_str(), 100.0 * a.p);
+            Paragraph(buf, t.colors.good);
+        }
+    }
+    Caption("[CLS] and [SEP] mark the start and end of the sentence, as in BERT; the model sees them too.");
 
     // Every layer and head at once: click one to select it.
     ImGui::Dummy(ImVec2(0, 4));
@@ -187,6 +198,8 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
         }
         Caption("Each square is one head's attention: rows are queries, columns keys. Click one to select it.");
     }
+    ImGui::Dummy(ImVec2(0, 6));
+    DrawTraining(lesson);
     EndCard();
 }
 

@@ -71,7 +71,7 @@ void raw_text(const SentenceRun& run, int hovered) {
 void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
     const Theme& t = theme();
     Pipeline& p = lesson.pipeline;
-    const LessonModel& model = lesson.explorer_model();
+    const LessonModel& model = lesson.bert_embeddings;
     if (p.dirty) {
         model.run(p.run, lesson.tokenizer.get(), p.text);
         std::snprintf(p.input, sizeof p.input, "%s", p.text.c_str());

@@ -296,50 +296,55 @@ Prepared prepare(const CorefExample& ex, const WordPieceTokenizer& tokenizer, co
 
 }  // namespace
 
+CorefTrainer::CorefTrainer(const CorefTrainConfig& config, std::uint32_t seed, int steps,
+                           const WordPieceTokenizer& tokenizer)
+    : config_(config), steps_(steps), tokenizer_(&tokenizer), data_(seed ^ 0x5EEDC0DEu) {  // sentences: own stream
+    model_.vocab = CorefVocab::from_corpus(tokenizer);
+    const EncoderConfig ec = coref_encoder_config(config, model_.vocab.size());
+    model_.params = init_params(ec, seed);
+    grads_ = zeros_like(ec);
+    adam_.weight_decay = config.weight_decay;
+}
+
+CorefProgress CorefTrainer::step() {
+    const int step = ++step_;
+    // Linear warm-up, then linear decay to a tenth of the peak (no cos: the same on every libm).
+    const double peak = config_.lr;
+    if (step <= config_.warmup) {
+        adam_.lr = peak * step / config_.warmup;
+    } else {
+        const double t = static_cast<double>(step - config_.warmup) / std::max(1, steps_ - config_.warmup);
+        adam_.lr = peak * (1.0 - 0.9 * t);
+    }
+    zero_grads(grads_);
+    double loss = 0;
+    int right = 0;
+    for (int b = 0; b < config_.batch; ++b) {
+        const Prepared p = prepare(draw_example(data_, CorefSplit::train), *tokenizer_, model_.vocab);
+        loss += classify_at_forward(out_, p.ids, p.it_position, p.target, model_.params);
+        if (argmax_rows(out_.logits)[0] == p.target) ++right;
+        classify_at_backward(grads_, out_, p.it_position, p.target, model_.params);
+    }
+    const Scalar inv = Scalar(1) / static_cast<Scalar>(config_.batch);
+    for_each_parameter(grads_, grads_, [inv](const std::string&, Mat& g, Mat&) { g *= inv; });
+    clip_grad_norm(grads_, config_.clip);
+    adamw_step(model_.params, grads_, state_, adam_);
+    CorefProgress pr;
+    pr.step = step;
+    pr.loss = loss / config_.batch;
+    pr.accuracy = static_cast<double>(right) / config_.batch;
+    return pr;
+}
+
 CorefModel train_coref(const CorefTrainConfig& config, std::uint32_t seed, int steps,
                        const WordPieceTokenizer& tokenizer,
                        const std::function<bool(const CorefProgress&)>& callback) {
-    CorefModel model;
-    model.vocab = CorefVocab::from_corpus(tokenizer);
-    const EncoderConfig ec = coref_encoder_config(config, model.vocab.size());
-    model.params = init_params(ec, seed);
-    EncoderParams grads = zeros_like(ec);
-    AdamConfig adam;
-    adam.weight_decay = config.weight_decay;
-    AdamState state;
-    Rng data(seed ^ 0x5EEDC0DEu);  // the sentences come from their own stream
-    ModelOutput out;
-    for (int step = 1; step <= steps; ++step) {
-        // Linear warm-up, then linear decay to a tenth of the peak (no cos: the same on every libm).
-        const double peak = config.lr;
-        if (step <= config.warmup) {
-            adam.lr = peak * step / config.warmup;
-        } else {
-            const double t = static_cast<double>(step - config.warmup) / std::max(1, steps - config.warmup);
-            adam.lr = peak * (1.0 - 0.9 * t);
-        }
-        zero_grads(grads);
-        double loss = 0;
-        int right = 0;
-        for (int b = 0; b < config.batch; ++b) {
-            const Prepared p = prepare(draw_example(data, CorefSplit::train), tokenizer, model.vocab);
-            loss += classify_at_forward(out, p.ids, p.it_position, p.target, model.params);
-            if (argmax_rows(out.logits)[0] == p.target) ++right;
-            classify_at_backward(grads, out, p.it_position, p.target, model.params);
-        }
-        const Scalar inv = Scalar(1) / static_cast<Scalar>(config.batch);
-        for_each_parameter(grads, grads, [inv](const std::string&, Mat& g, Mat&) { g *= inv; });
-        clip_grad_norm(grads, config.clip);
-        adamw_step(model.params, grads, state, adam);
-        if (callback) {
-            CorefProgress pr;
-            pr.step = step;
-            pr.loss = loss / config.batch;
-            pr.accuracy = static_cast<double>(right) / config.batch;
-            if (!callback(pr)) break;
-        }
+    CorefTrainer trainer(config, seed, steps, tokenizer);
+    while (!trainer.done()) {
+        const CorefProgress pr = trainer.step();
+        if (callback && !callback(pr)) break;
     }
-    return model;
+    return trainer.model();
 }
 
 CorefPrediction predict_coref(const CorefModel& model, const CorefExample& example,

@@ -16,6 +16,7 @@
 
 #include "core/encoder.h"
 #include "core/optim.h"
+#include "core/rng.h"
 #include "core/tokenizer.h"
 
 #include <cstdint>
@@ -140,6 +141,28 @@ struct CorefProgress {
     int step = 0;          // 1-based
     double loss = 0;       // mean over the step's batch
     double accuracy = 0;   // share of the step's batch answered right (before the update)
+};
+
+// Training one mini-batch at a time, so that a caller (the browser's frame loop) can spread it
+// over frames. train_coref below is this, run to the end.
+class CorefTrainer {
+public:
+    CorefTrainer(const CorefTrainConfig& config, std::uint32_t seed, int steps, const WordPieceTokenizer& tokenizer);
+    CorefProgress step();  // one mini-batch; call while !done()
+    bool done() const { return step_ >= steps_; }
+    int steps() const { return steps_; }
+    const CorefModel& model() const { return model_; }
+
+private:
+    CorefTrainConfig config_;
+    int steps_ = 0, step_ = 0;
+    const WordPieceTokenizer* tokenizer_;
+    Rng data_;
+    CorefModel model_;
+    EncoderParams grads_;
+    AdamConfig adam_;
+    AdamState state_;
+    ModelOutput out_;
 };
 
 // Trains from seed for `steps` mini-batches of training-split sentences. The callback (may be

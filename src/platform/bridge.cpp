@@ -167,6 +167,9 @@ LESSON_EXPORT const char* lesson_state() {
                       {"model", lesson.explorer_model().label},
                       {"embed", lesson.embed},
                       {"completed", lesson.progress.visited},
+                      {"training", json{{"running", lesson.training.running}, {"finished", lesson.training.finished},
+                                        {"step", lesson.training.loss.size()}, {"heldOutAccuracy", lesson.training.held_out_last},
+                                        {"elapsedMs", lesson.training.elapsed_ms}, {"msTo95", lesson.training.ms_to_95}}},
                       {"quiz", lesson.progress.quiz}});
 }
 
@@ -184,8 +187,17 @@ LESSON_EXPORT const char* lesson_model(const char* text) {
         attention.push_back(std::move(heads));
     }
     json out{{"tokens", tokens}, {"attention", attention}, {"model", model.label}, {"trained", model.trained}};
-    out["referent"] = nullptr;
+    const app::ReferentAnswer a = app::referent_of(model, run);
+    out["referent"] = a.index >= 0 ? json{{"index", a.index}, {"p", a.p}} : json(nullptr);
     return reply(out);
+}
+
+// Starts "train it yourself" (as the explorer's button does); progress comes with state().
+LESSON_EXPORT int lesson_train(int seed) {
+    app::Lesson& lesson = platform::lesson();
+    if (!lesson.tokenizer || seed < 0) return 0;
+    app::StartTraining(lesson, seed);
+    return 1;
 }
 
 // Progress saved by the page (localStorage). Anything malformed is ignored, never fatal.
@@ -234,9 +246,10 @@ static void js_call_hook(const char*, const char*) {}
 void init() {
     app::ApplyTheme(false);
 #ifdef __EMSCRIPTEN__
-    platform::lesson().load("/lessons/attention-lesson.md", "/data/vocab.txt", "/data/model.bin");
+    platform::lesson().load("/lessons/attention-lesson.md", "/data/vocab.txt", "/data/coref.bin", "/data/coref-vocab.txt");
 #else
-    platform::lesson().load(ATTN_SOURCE_DIR "/lessons/attention-lesson.md", ATTN_VOCAB_PATH, "");
+    platform::lesson().load(ATTN_SOURCE_DIR "/lessons/attention-lesson.md", ATTN_VOCAB_PATH,
+                            ATTN_SOURCE_DIR "/lessons/models/coref.bin", ATTN_SOURCE_DIR "/lessons/models/coref-vocab.txt");
 #endif
     js_call_hook("init", nullptr);  // the page answers with lesson_set_theme, URL parameters, progress
 }

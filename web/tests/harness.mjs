@@ -71,3 +71,12 @@ export async function canvasStats(page) {
     await scratch.close();
   }
 }
+
+// Waits until the lesson has drawn n more frames (a click is seen on one frame and acted on
+// at the next; headless software rendering can be slow, so fixed sleeps are not enough).
+export async function frames(page, n = 3) {
+  await page.evaluate(async (count) => {
+    const start = window.lesson.frameTimes().count;
+    while (window.lesson.frameTimes().count < start + count) await new Promise((r) => setTimeout(r, 10));
+  }, n);
+}

@@ -2,7 +2,7 @@
 // click-to-select, text input, progress that survives a reload; screenshots at three sizes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { canvasStats, launch, openLesson, serve, shotPath } from './harness.mjs';
+import { canvasStats, frames, launch, openLesson, serve, shotPath } from './harness.mjs';
 
 const SECTIONS = ['intro', 'text-to-vectors', 'encoder-block', 'attention-steps', 'attention-explorer', 'rnn-vs-transformer', 'check'];
 const SIZES = [
@@ -41,15 +41,15 @@ for (const size of SIZES) {
 
 test('explorer: a real click on a token selects it, and its attention row sums to 1', async () => {
   const { page, context, errors } = await openLesson(browser, `${site.url}?section=attention-explorer`);
-  await page.waitForTimeout(100);
+  await frames(page);
   const st = await page.evaluate(() => window.lesson.state());
   assert.equal(st.text, 'The animal did not cross the street because it was too tired');
-  assert.deepEqual(st.tokens.map((t) => t.text), ['the', 'animal', 'did', 'not', 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired']);
-  for (const i of [1, 6, 8]) {
+  assert.deepEqual(st.tokens.map((t) => t.text), ['[CLS]', 'the', 'animal', 'did', 'not', 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired', '[SEP]']);
+  for (const i of [2, 7, 9]) {
     const t = st.tokens[i];
     assert.ok(t.w > 0 && t.h > 0, 'the token has a rectangle');
     await page.mouse.click(t.x + t.w / 2, t.y + t.h / 2);
-    await page.waitForTimeout(80);
+    await frames(page);
     const now = await page.evaluate(() => window.lesson.state());
     assert.equal(now.selected, i, `clicking "${t.text}" selects it`);
     assert.equal(now.row.length, st.tokens.length);
@@ -65,7 +65,8 @@ test('setText and tokenize: real BERT ids, clear messages for bad input', async 
   const r = await page.evaluate(() => window.lesson.tokenize('Hello world'));
   assert.deepEqual(r, { tokens: ['hello', 'world'], ids: [7592, 2088] });
   assert.deepEqual((await page.evaluate(() => window.lesson.tokenize('Thinking Machines'))).ids, [3241, 6681]);
-  assert.equal(await page.evaluate(() => window.lesson.setText('The cat sat on the mat')), 6);
+  // [CLS] + 6 words + [SEP]: the tokens the explorer shows.
+  assert.equal(await page.evaluate(() => window.lesson.setText('The cat sat on the mat')), 8);
   assert.equal((await page.evaluate(() => window.lesson.state())).text, 'The cat sat on the mat');
   const long = await page.evaluate(() => window.lesson.setText('x'.repeat(100000)));
   assert.match(long, /at most/);
@@ -89,10 +90,10 @@ test('keyboard arrows move between sections; progress survives a reload; corrupt
   await page.evaluate(() => window.lesson.ready);
   await page.locator('#canvas').click({ position: { x: 1200, y: 700 } });
   await page.keyboard.press('ArrowRight');
-  await page.waitForTimeout(100);
+  await frames(page);
   assert.equal((await page.evaluate(() => window.lesson.state())).section, 'text-to-vectors');
   await page.keyboard.press('ArrowLeft');
-  await page.waitForTimeout(100);
+  await frames(page);
   assert.equal((await page.evaluate(() => window.lesson.state())).section, 'intro');
   await page.evaluate(() => window.lesson.goTo('check'));
   await page.waitForTimeout(150);
@@ -120,7 +121,7 @@ test('frame time: CPU time per frame of every section in the release build (benc
     await page.waitForTimeout(300);
     const before = (await page.evaluate(() => window.lesson.frameTimes())).count;
     await page.mouse.move(640, 400);
-    await page.waitForTimeout(1200);
+    await page.waitForTimeout(2500);
     const t = await page.evaluate(() => window.lesson.frameTimes());
     const fresh = t.ms.slice(-Math.min(t.count - before, t.ms.length)).sort((a, b) => a - b);
     const q = (p) => fresh[Math.min(fresh.length - 1, Math.floor(p * fresh.length))];
