@@ -2,6 +2,8 @@
 // d_k = 3) and against invariants that hold for any input.
 #include "core/attention.h"
 
+#include "matrix_util.h"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -9,27 +11,12 @@
 #include <sstream>
 
 using attn::Mat;
+using test_util::describe;
+using test_util::from_rows;
 using attn::Mask;
 
 namespace {
 
-Mat from_rows(std::initializer_list<std::initializer_list<double>> rows) {
-    Mat m(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.begin()->size()));
-    Eigen::Index i = 0;
-    for (const auto& row : rows) {
-        Eigen::Index j = 0;
-        for (double x : row) m(i, j++) = static_cast<attn::Scalar>(x);
-        ++i;
-    }
-    return m;
-}
-
-std::string describe(const Mat& got, const Mat& want) {
-    std::ostringstream s;
-    s << "got\n" << got << "\nwant\n" << want << "\nlargest difference "
-      << (got - want).cwiseAbs().maxCoeff();
-    return s.str();
-}
 
 // The seed prints its numbers rounded to two decimals, so each of ours must round to the same.
 void require_two_decimals(const Mat& got, const Mat& want) {

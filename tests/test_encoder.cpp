@@ -4,34 +4,20 @@
 #include "core/optim.h"
 #include "core/rng.h"
 
+#include "matrix_util.h"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <sstream>
 
 using attn::Mat;
+using test_util::describe;
+using test_util::from_rows;
 using attn::Mask;
 
 namespace {
 
-Mat from_rows(std::initializer_list<std::initializer_list<double>> rows) {
-    Mat m(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.begin()->size()));
-    Eigen::Index i = 0;
-    for (const auto& row : rows) {
-        Eigen::Index j = 0;
-        for (double x : row) m(i, j++) = static_cast<attn::Scalar>(x);
-        ++i;
-    }
-    return m;
-}
-
-std::string describe(const Mat& got, const Mat& want) {
-    std::ostringstream s;
-    s.precision(8);
-    s << "got\n" << got << "\nwant\n" << want << "\nlargest difference "
-      << (got - want).cwiseAbs().maxCoeff();
-    return s.str();
-}
 
 // Agreement to 1e-5 absolute: float keeps ≈ 7 significant digits and the values are O(1).
 constexpr double kHandTolerance = 1e-5;

@@ -92,7 +92,8 @@ int draw_diagram(float width, int selected, int stage, int layers) {
         dl->AddLine(ImVec2(xr, y2), ImVec2(x0 + box_w + 4, y2), col, 1.6f);
         dl->AddTriangleFilled(ImVec2(x0 + box_w + 10, y2 - 5), ImVec2(x0 + box_w + 10, y2 + 5), ImVec2(x0 + box_w + 2, y2), col);
         ImGui::PushFont(theme().fonts.small);
-        dl->AddText(ImVec2(xr + 4, (y1 + y2) * 0.5f - 8), col, "residual");
+        if (xr + 4 + ImGui::CalcTextSize("residual").x <= o.x + width)  // room for the label
+            dl->AddText(ImVec2(xr + 4, (y1 + y2) * 0.5f - 8), col, "residual");
         ImGui::PopFont();
     };
     residual(kInput, kAddNorm1, stage >= kAddNorm1);
@@ -123,6 +124,7 @@ int draw_diagram(float width, int selected, int stage, int layers) {
         if (hover) fill = Mix(fill, p.heading, 0.06f);
         dl->AddRectFilled(r.first, r.second, fill, 8);
         dl->AddRect(r.first, r.second, sel ? p.attention : edges[b], 8, 0, sel ? 3.0f : 1.2f);
+        dl->PushClipRect(r.first, ImVec2(r.second.x - 4, r.second.y), true);
         ImGui::PushFont(theme().fonts.bold);
         const ImVec2 ts = ImGui::CalcTextSize(kBoxes[b].title);
         const float scale = ts.x > box_w - 16 ? (box_w - 16) / ts.x : 1.0f;
@@ -131,6 +133,7 @@ int draw_diagram(float width, int selected, int stage, int layers) {
         ImGui::PushFont(theme().fonts.small);
         dl->AddText(ImVec2(r.first.x + 10, r.first.y + 26), p.text_muted, kBoxes[b].subtitle);
         ImGui::PopFont();
+        dl->PopClipRect();
     }
     ImGui::SetCursorScreenPos(o);
     ImGui::Dummy(ImVec2(width, total_h));
@@ -230,6 +233,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     BeginCard("encoder", t.colors.accent);
     Caption("Sentence: \"" + e.text + "\"  (change it in the explorer or with the box on the text-to-vectors page)");
     // Controls: which block of the stack, and stepping the data through.
+    ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Block");
     for (int l = 0; l < n_layers; ++l) {
         SameLineIfFits(36);
