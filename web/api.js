@@ -185,6 +185,26 @@
     }
   }
 
+  function setupTextEdit() {
+    const input = document.getElementById('text-edit');
+    if (!input) return;
+    const commit = () => {
+      if (input.hidden) return;
+      input.hidden = true;
+      const r = lesson.setText(input.value);
+      if (typeof r === 'string') {
+        reportError(r);
+        Module.ccall('lesson_set_banner', null, ['string'], [r]);
+      }
+      Module.canvas.focus();
+    };
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') { e.preventDefault(); commit(); }
+      if (e.key === 'Escape') { input.hidden = true; }
+    });
+    input.addEventListener('blur', commit);
+  }
+
   function onMessage(event) {
     if (!framed || event.source !== window.parent) return;
     const m = event.data;
@@ -201,6 +221,7 @@
     init() {
       started = true;
       applyTheme();
+      setupTextEdit();
       if (window.matchMedia) window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
       const store = storage();
       if (store) {
@@ -211,6 +232,9 @@
       }
       applyUrl();
       window.addEventListener('message', onMessage);
+      if (window.matchMedia && window.matchMedia('(pointer: coarse)').matches) {
+        Module.ccall('lesson_set_touch_input', null, ['number'], [1]);
+      }
       // SDL cancels mousedown, which would stop a click from focusing the canvas; keys go to
       // the lesson only while it has focus.
       Module.canvas.addEventListener('pointerdown', () => Module.canvas.focus(), true);
@@ -230,6 +254,21 @@
         try { store.setItem(STORAGE_KEY, json); } catch (e) { /* full or refused: progress is just not kept */ }
       }
       try { post('progress', { completed: JSON.parse(json).visited }); } catch (e) { /* ignore */ }
+    },
+    // A real input laid over the canvas's sentence field, so that touch screens show their keyboard.
+    editText(json) {
+      const r = JSON.parse(json);
+      const input = document.getElementById('text-edit');
+      if (!input) return;
+      const canvas = Module.canvas.getBoundingClientRect();
+      input.style.left = `${canvas.left + r.x}px`;
+      input.style.top = `${canvas.top + r.y}px`;
+      input.style.width = `${r.w}px`;
+      input.style.height = `${r.h}px`;
+      input.value = r.text;
+      input.hidden = false;
+      input.focus();
+      input.select();
     },
     error(message) { reportError(message); },
     fatal(message) {

@@ -134,6 +134,32 @@ std::string Lesson::set_text(const std::string& text) {
     return "";
 }
 
+bool SentenceField(Lesson& lesson, const char* hint, char* buf, size_t size) {
+    const float w = ContentWidth();
+    bool changed = false;
+    if (lesson.touch_text_input) {
+        const Theme& t = theme();
+        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
+        ImGui::PushStyleColor(ImGuiCol_Text, t.colors.text);
+        ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
+        const std::string label = std::string(*buf ? buf : hint) + "  ✎##field";
+        if (ImGui::Button(label.c_str(), ImVec2(w, 0))) {
+            lesson.edit_request.pending = true;
+            lesson.edit_request.min = ImGui::GetItemRectMin();
+            lesson.edit_request.max = ImGui::GetItemRectMax();
+            lesson.edit_request.text = buf;
+        }
+        ImGui::PopStyleVar();
+        ImGui::PopStyleColor(2);
+    } else {
+        ImGui::SetNextItemWidth(w);
+        changed = ImGui::InputTextWithHint("##sentence", hint, buf, size);
+    }
+    lesson.field_min = ImGui::GetItemRectMin();
+    lesson.field_max = ImGui::GetItemRectMax();
+    return changed;
+}
+
 // [SECTION] Blocks of the lesson file ----------------------------------------------------------------
 
 namespace {

@@ -115,6 +115,15 @@ struct Lesson {
     Training training;
     int section_changed = 0;         // bumped whenever the section changes (for the page)
     bool scroll_to_top = false;
+    // Touch screens: the canvas cannot summon the on-screen keyboard, so sentence fields ask the
+    // page to lay a real text input over them (see SentenceField).
+    bool touch_text_input = false;
+    struct EditRequest {
+        bool pending = false;
+        ImVec2 min, max;
+        std::string text;            // what the field holds now
+    } edit_request;
+    ImVec2 field_min, field_max;     // the sentence field drawn last, in CSS pixels
     int key_step = 0;                // −1 / +1: the learner pressed ← / → (set from key events, so
                                      // a tap shorter than a frame is not lost)
 
@@ -133,6 +142,10 @@ struct Lesson {
 const std::vector<SectionInfo>& sections();
 int section_index(const std::string& id);  // -1 when unknown
 std::string section_title(const Lesson& lesson, int index);
+
+// The sentence field of the pipeline and the explorer: an ImGui text input, or on touch screens
+// a field that asks the page for a native input. Returns true when buf was edited here.
+bool SentenceField(Lesson& lesson, const char* hint, char* buf, size_t size);
 
 // Training in the browser: start (from a seed), and advance within a time budget per frame.
 void StartTraining(Lesson& lesson, int seed);

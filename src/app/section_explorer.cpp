@@ -58,8 +58,7 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
     BeginCard("explorer", t.colors.query);
 
     // The sentence: the seed's, its twin, or the learner's own.
-    ImGui::SetNextItemWidth(ContentWidth());
-    if (ImGui::InputTextWithHint("##sentence", "Type your own sentence", e.input, sizeof e.input)) {
+    if (SentenceField(lesson, "Type your own sentence", e.input, sizeof e.input)) {
         const std::string error = lesson.set_text(e.input);
         if (!error.empty()) lesson.banner = error;
         e.selected = -1;

@@ -78,8 +78,7 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
         p.dirty = false;
     }
     BeginCard("pipeline", t.colors.accent);
-    ImGui::SetNextItemWidth(ContentWidth());
-    if (ImGui::InputTextWithHint("##sentence", "Type a sentence", p.input, sizeof p.input)) {
+    if (SentenceField(lesson, "Type a sentence", p.input, sizeof p.input)) {
         const std::string error = lesson.set_text(p.input);
         if (!error.empty()) lesson.banner = error;
     }

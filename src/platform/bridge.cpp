@@ -87,6 +87,8 @@ LESSON_EXPORT const char* lesson_attention(const double* q, int tq, int dq, cons
     }
 }
 
+LESSON_EXPORT void lesson_set_touch_input(int on) { platform::lesson().touch_text_input = on != 0; }
+
 LESSON_EXPORT void lesson_set_theme(int dark) { g_pending_theme = dark ? 1 : 0; }
 
 LESSON_EXPORT const char* lesson_frame_times() {
@@ -166,6 +168,8 @@ LESSON_EXPORT const char* lesson_state() {
                       {"row", row},
                       {"model", lesson.explorer_model().label},
                       {"embed", lesson.embed},
+                      {"textField", json{{"x", lesson.field_min.x}, {"y", lesson.field_min.y},
+                                         {"w", lesson.field_max.x - lesson.field_min.x}, {"h", lesson.field_max.y - lesson.field_min.y}}},
                       {"completed", lesson.progress.visited},
                       {"training", json{{"running", lesson.training.running}, {"finished", lesson.training.finished},
                                         {"step", lesson.training.loss.size()}, {"heldOutAccuracy", lesson.training.held_out_last},
@@ -266,6 +270,13 @@ void after_frame() {
     if (lesson.current != last_section) {
         last_section = lesson.current;
         js_call_hook("section", app::sections()[static_cast<size_t>(lesson.current)].id);
+    }
+    if (lesson.edit_request.pending) {
+        lesson.edit_request.pending = false;
+        const auto& r = lesson.edit_request;
+        const std::string text = json{{"text", r.text}, {"x", r.min.x}, {"y", r.min.y},
+                                      {"w", r.max.x - r.min.x}, {"h", r.max.y - r.min.y}}.dump();
+        js_call_hook("editText", text.c_str());
     }
     if (lesson.progress_dirty) {
         lesson.progress_dirty = false;

@@ -131,3 +131,25 @@ test('frame time: CPU time per frame of every section in the release build (benc
   console.log('# frame CPU time at 1280×800 (headless Chromium, SwiftShader):\n# ' + rows.join('\n# '));
   await context.close();
 });
+
+test('touch screens: tapping the sentence field opens a real text input, and Enter applies it', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(site.url + '?section=attention-explorer');
+  await page.evaluate(() => window.lesson.ready);
+  await frames(page);
+  const f = (await page.evaluate(() => window.lesson.state())).textField;
+  assert.ok(f.w > 100, 'the field is drawn');
+  await page.touchscreen.tap(f.x + f.w / 2, f.y + f.h / 2);
+  await page.locator('#text-edit').waitFor({ state: 'visible' });
+  await page.locator('#text-edit').fill('The dog did not cross the road because it was too tired');
+  await page.screenshot({ path: shotPath('touch-text-edit') });
+  await page.locator('#text-edit').press('Enter');
+  await frames(page);
+  assert.equal((await page.evaluate(() => window.lesson.state())).text, 'The dog did not cross the road because it was too tired');
+  assert.equal(await page.locator('#text-edit').isHidden(), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
