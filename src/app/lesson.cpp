@@ -96,6 +96,7 @@ void Lesson::load(const std::string& lesson_path, const std::string& vocab_path,
         }
     }
     explorer.dirty = pipeline.dirty = true;
+    ++model_version;
 }
 
 const LessonModel& Lesson::explorer_model() const {

@@ -53,6 +53,8 @@ struct Pipeline {
     std::string text = "Hello world";
     char input[512] = {};
     SentenceRun run;
+    attn::Mat positions;             // (max(16, T), d) the positional-encoding heatmap
+    std::vector<std::string> position_labels;
     int hovered = -1;
     bool dirty = true;
 };
@@ -108,7 +110,8 @@ struct Lesson {
     std::unique_ptr<attn::WordPieceTokenizer> tokenizer;
     std::string tokenizer_error;
     LessonModel trained, untrained;  // the explorer's model, and the same architecture untrained
-    LessonModel bert_embeddings;     // reads any BERT id: the text-to-vectors pipeline's vectors
+    LessonModel bert_embeddings;
+    int model_version = 0;           // bumped whenever the explorer's model changes (for caches)     // reads any BERT id: the text-to-vectors pipeline's vectors
     Explorer explorer;
     Pipeline pipeline;
     EncoderView encoder;

@@ -68,27 +68,37 @@ void Widget_PredictionRevisit(Lesson& lesson, const attn::Block&) {
     Paragraph("A reader resolves it from **tired**: animals get tired, streets do not. Swap in **wide** and the same "
               "word points at the street.");
 
-    // The explorer's model on both versions: where does "it" look, averaged over the last layer's heads?
+    // The explorer's model on both versions: where does "it" look, averaged over the last
+    // layer's heads, and what does it answer? Computed once per model, not every frame.
     const LessonModel& model = lesson.explorer_model();
-    for (const char* adjective : {"tired", "wide"}) {
-        const std::string sentence = std::string("The animal did not cross the street because it was ") + adjective;
-        SentenceRun run;
-        model.run(run, lesson.tokenizer.get(), sentence);
-        if (!run.ok()) {
-            Caption(run.error);
-            break;
+    static int cached_version = -1;
+    static const LessonModel* cached_model = nullptr;
+    static std::vector<std::string> lines;
+    if (cached_version != lesson.model_version || cached_model != &model) {
+        cached_version = lesson.model_version;
+        cached_model = &model;
+        lines.clear();
+        for (const char* adjective : {"tired", "wide"}) {
+            const std::string sentence = std::string("The animal did not cross the street because it was ") + adjective;
+            SentenceRun run;
+            model.run(run, lesson.tokenizer.get(), sentence);
+            if (!run.ok()) {
+                lines.push_back(run.error);
+                break;
+            }
+            const int it = find_token(run, "it"), animal = find_token(run, "animal"), street = find_token(run, "street");
+            const auto row = mean_head_row(run.cache, static_cast<int>(run.cache.layers.size()) - 1, it);
+            if (it < 0 || animal < 0 || street < 0 || row.empty()) continue;
+            char buf[300];
+            const ReferentAnswer a = referent_of(model, run);
+            std::snprintf(buf, sizeof buf, "\"…it was %s\": attention from it to animal %.2f, to street %.2f%s%s%s", adjective,
+                          row[static_cast<size_t>(animal)], row[static_cast<size_t>(street)],
+                          a.index >= 0 ? "; the model answers \"" : ".", a.index >= 0 ? run.tokens[static_cast<size_t>(a.index)].text.c_str() : "",
+                          a.index >= 0 ? "\"." : "");
+            lines.push_back(buf);
         }
-        const int it = find_token(run, "it"), animal = find_token(run, "animal"), street = find_token(run, "street");
-        const auto row = mean_head_row(run.cache, static_cast<int>(run.cache.layers.size()) - 1, it);
-        if (it < 0 || animal < 0 || street < 0 || row.empty()) continue;
-        char buf[300];
-        const ReferentAnswer a = referent_of(model, run);
-        std::snprintf(buf, sizeof buf, "\"…it was %s\": attention from it to animal %.2f, to street %.2f%s%s%s", adjective,
-                      row[static_cast<size_t>(animal)], row[static_cast<size_t>(street)],
-                      a.index >= 0 ? "; the model answers \"" : ".", a.index >= 0 ? run.tokens[static_cast<size_t>(a.index)].text.c_str() : "",
-                      a.index >= 0 ? "\"." : "");
-        Paragraph(buf);
     }
+    for (const std::string& line : lines) Paragraph(line);
     Caption("Model: " + model.label + ". " +
             (model.trained ? "It learned this from examples; nobody set its attention by hand."
                            : "Its weights are random, so these numbers carry no meaning yet: that is the point of training."));

@@ -78,6 +78,7 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
         bool trained = e.use_trained;
         if (ImGui::Checkbox("Trained model", &trained)) {
             e.use_trained = trained;
+            ++lesson.model_version;
             e.dirty = lesson.pipeline.dirty = true;
         }
         ImGui::SameLine();

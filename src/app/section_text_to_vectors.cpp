@@ -76,6 +76,14 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
         model.run(p.run, lesson.tokenizer.get(), p.text);
         std::snprintf(p.input, sizeof p.input, "%s", p.text.c_str());
         p.dirty = false;
+        // PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(…): each column is a wave,
+        // slower and slower to the right, so every position gets a unique pattern.
+        const int T = static_cast<int>(p.run.tokens.size());
+        const int positions = std::max(16, T);
+        attn::sinusoidal_positions(p.positions, positions, model.params.config.d_model);
+        p.position_labels.clear();
+        for (int i = 0; i < positions; ++i)
+            p.position_labels.push_back(i < T ? p.run.tokens[static_cast<size_t>(i)].text : std::to_string(i));
     }
     BeginCard("pipeline", t.colors.accent);
     if (SentenceField(lesson, "Type a sentence", p.input, sizeof p.input)) {
@@ -166,18 +174,11 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
 
     stage_label("4", "The positional encoding: a different wave at every position");
     {
-        // PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(…): each column is a wave,
-        // slower and slower to the right, so every position gets a unique pattern.
-        const int positions = std::max<int>(16, static_cast<int>(run.tokens.size()));
-        attn::Mat pe;
-        attn::sinusoidal_positions(pe, positions, d);
-        std::vector<std::string> labels;
-        for (int i = 0; i < positions; ++i) labels.push_back(i < static_cast<int>(run.tokens.size()) ? run.tokens[static_cast<size_t>(i)].text : std::to_string(i));
         HeatmapStyle hs;
         hs.cell_w = std::clamp((avail - 110) / static_cast<float>(d), 4.0f, 18.0f);
         hs.cell_h = 17;
         hs.highlight_row = hovered;
-        Heatmap("pe", pe, labels, hs);
+        Heatmap("pe", p.positions, p.position_labels, hs);
         Caption("Rows: positions (your tokens first). Columns: the " + std::to_string(d) +
                 " dimensions, sin on even and cos on odd ones, each slower than the last.");
     }

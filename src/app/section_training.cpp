@@ -34,6 +34,7 @@ void publish(Lesson& lesson, const char* label) {
     Training& t = lesson.training;
     lesson.trained = coref_lesson_model(t.trainer->model(), *lesson.tokenizer, label);
     lesson.explorer.use_trained = true;
+    ++lesson.model_version;
     lesson.explorer.dirty = lesson.pipeline.dirty = true;
 }
 
