@@ -156,6 +156,8 @@ void ApplyTheme(bool dark) {
     c[ImGuiCol_TextSelectedBg] = v4(WithAlpha(p.accent, 0.3f));
     c[ImGuiCol_NavHighlight] = v4(p.accent);
     c[ImGuiCol_ModalWindowDimBg] = ImVec4(0, 0, 0, 0.35f);
+    c[ImGuiCol_PlotHistogram] = v4(p.accent);
+    c[ImGuiCol_PlotLines] = v4(p.accent);
 }
 
 bool LoadFonts(const char* dir, float dpr) {
