@@ -168,6 +168,7 @@ LESSON_EXPORT const char* lesson_state() {
                       {"row", row},
                       {"model", lesson.explorer_model().label},
                       {"embed", lesson.embed},
+                      {"message", lesson.banner},
                       {"textField", json{{"x", lesson.field_min.x}, {"y", lesson.field_min.y},
                                          {"w", lesson.field_max.x - lesson.field_min.x}, {"h", lesson.field_max.y - lesson.field_min.y}}},
                       {"completed", lesson.progress.visited},
