@@ -154,11 +154,11 @@ static void frame() {
     SDL_GL_SwapWindow(g.window);
 
     g.times.add(now_ms() - start);
-    platform::after_frame();
-    if (!g.first_frame_drawn) {
+    if (!g.first_frame_drawn) {  // "ready" goes out before the first "section" event
         g.first_frame_drawn = true;
         platform::notify_first_frame();
     }
+    platform::after_frame();
 }
 
 // [SECTION] main -----------------------------------------------------------------------------------
