@@ -183,6 +183,20 @@ TEST_CASE("encoder input is √d · embedding + position, and the cache keeps ea
     CHECK(out == cache.output);
 }
 
+TEST_CASE("relative_change: how far a block moved its input, worked by hand") {
+    attn::LayerCache layer;
+    layer.input = from_rows({{3, 4}});
+    layer.output = from_rows({{6, 8}});      // moved by (3, 4): 5 / 5
+    CHECK(layer.relative_change() == Approx(1.0));
+    layer.output = from_rows({{3, 4}});      // unchanged
+    CHECK(layer.relative_change() == 0.0);
+    layer.input = from_rows({{1, 0}, {0, 0}});
+    layer.output = from_rows({{1, 0}, {0, 2}});  // ‖(0,0;0,2)‖ / ‖(1,0;0,0)‖ = 2
+    CHECK(layer.relative_change() == Approx(2.0));
+    layer.input = Mat::Zero(1, 2);          // nothing to compare with
+    CHECK(layer.relative_change() == 0.0);
+}
+
 // =============================================================================================
 // Invariants
 

@@ -60,10 +60,15 @@ struct Pipeline {
 };
 
 struct EncoderView {
-    int layers = 2;      // N shown in the diagram (the model's own N at most)
-    int layer = 0;       // which block is drawn
-    int stage = 0;       // how far the data has stepped through the block
+    static constexpr int kMaxBlocks = 6;
+    int n = 0;              // N blocks chosen by the learner; 0: the explorer model's own
+    int layer = 0;          // which block is drawn
+    int stage = 0;          // how far the data has stepped through the block
     int selected_box = 1;
+    LessonModel stacked;    // N blocks of the same width, untrained: used when N is not the model's own
+    SentenceRun run;        // the explorer's sentence through `stacked`
+    std::vector<double> change;  // per block shown: relative_change() of its vectors
+    ImVec2 more_min, more_max;   // the "+" button drawn last, in CSS pixels
 };
 
 // "Train it yourself": the explorer's model trained from scratch in the learner's browser,
@@ -110,8 +115,8 @@ struct Lesson {
     std::unique_ptr<attn::WordPieceTokenizer> tokenizer;
     std::string tokenizer_error;
     LessonModel trained, untrained;  // the explorer's model, and the same architecture untrained
-    LessonModel bert_embeddings;
-    int model_version = 0;           // bumped whenever the explorer's model changes (for caches)     // reads any BERT id: the text-to-vectors pipeline's vectors
+    LessonModel bert_embeddings;     // reads any BERT id: the text-to-vectors pipeline's vectors
+    int model_version = 0;           // bumped whenever the explorer's model changes (for caches)
     Explorer explorer;
     Pipeline pipeline;
     EncoderView encoder;

@@ -75,17 +75,18 @@ ReferentAnswer referent_of(const LessonModel& model, const SentenceRun& run) {
     return a;
 }
 
-LessonModel random_model(std::uint32_t seed) {
+LessonModel random_model(std::uint32_t seed, int n_layers) {
     attn::EncoderConfig c;
     c.vocab = 30522;  // reads BERT ids directly
     c.d_model = 32;
     c.n_heads = 4;
     c.d_ff = 128;
-    c.n_layers = 2;
+    c.n_layers = n_layers;
     c.max_len = 64;
     c.positional = attn::Positional::sinusoidal;
     LessonModel m;
-    m.label = "randomly initialised encoder (not trained)";
+    m.label = n_layers == 2 ? "randomly initialised encoder (not trained)"
+                            : "randomly initialised " + std::to_string(n_layers) + "-block encoder (not trained)";
     m.trained = false;
     m.params = attn::init_params(c, seed);
     return m;

@@ -49,9 +49,9 @@ struct ReferentAnswer {
 };
 ReferentAnswer referent_of(const LessonModel& model, const SentenceRun& run);
 
-// The same architecture as the lesson's trained model, with weights drawn from a seed: what
-// attention looks like before any learning.
-LessonModel random_model(std::uint32_t seed);
+// The same architecture as the lesson's trained model (with n_layers blocks), weights drawn
+// from a seed: what attention looks like before any learning.
+LessonModel random_model(std::uint32_t seed, int n_layers = 2);
 
 // Index of the first token whose piece is `piece`, or -1.
 int find_token(const SentenceRun& run, const std::string& piece);

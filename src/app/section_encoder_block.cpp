@@ -221,31 +221,66 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     const Theme& t = theme();
     EncoderView& v = lesson.encoder;
     Explorer& e = lesson.explorer;
-    const LessonModel& model = lesson.explorer_model();
+    const LessonModel& own = lesson.explorer_model();
     if (e.dirty) {
-        model.run(e.run, lesson.tokenizer.get(), e.text);
+        own.run(e.run, lesson.tokenizer.get(), e.text);
         e.dirty = false;
         e.selected = -1;
     }
-    const int n_layers = model.params.config.n_layers;
+    // N: the model's own stack, or an untrained stack of the learner's height of the same width.
+    const int own_n = own.params.config.n_layers;
+    if (v.n <= 0) v.n = own_n;
+    const bool own_stack = v.n == own_n;
+    if (!own_stack) {
+        const bool rebuilt = v.stacked.params.config.n_layers != v.n;
+        if (rebuilt) v.stacked = random_model(20241128u + static_cast<std::uint32_t>(v.n), v.n);
+        if (rebuilt || v.run.text != e.text || (v.run.tokens.empty() && v.run.error.empty()))
+            v.stacked.run(v.run, lesson.tokenizer.get(), e.text);
+    }
+    const LessonModel& model = own_stack ? own : v.stacked;
+    const SentenceRun& run = own_stack ? e.run : v.run;
+    const int n_layers = v.n;
     v.layer = std::clamp(v.layer, 0, n_layers - 1);
 
     BeginCard("encoder", t.colors.accent);
     Caption("Sentence: \"" + e.text + "\"  (change it in the explorer or with the box on the text-to-vectors page)");
-    // Controls: which block of the stack, and stepping the data through.
+    // Controls: how many blocks are stacked, which one is drawn, and stepping the data through.
+    auto pill = [&](const char* label, bool on, float w) {
+        ImGui::PushStyleColor(ImGuiCol_Button, on ? t.colors.accent : t.colors.accent_soft);
+        ImGui::PushStyleColor(ImGuiCol_Text, on ? IM_COL32(255, 255, 255, 255) : t.colors.accent);
+        const bool pressed = ImGui::Button(label, ImVec2(w, 0));
+        ImGui::PopStyleColor(2);
+        return pressed;
+    };
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Stack N =");
+    ImGui::SameLine();
+    ImGui::BeginDisabled(v.n <= 1);
+    if (pill("−", false, 36)) --v.n;
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    char n_label[16];
+    std::snprintf(n_label, sizeof n_label, "%d", v.n);
+    ImGui::PushFont(t.fonts.bold);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(n_label);
+    ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(v.n >= EncoderView::kMaxBlocks);
+    if (pill("+", false, 36)) ++v.n;
+    v.more_min = ImGui::GetItemRectMin();
+    v.more_max = ImGui::GetItemRectMax();
+    ImGui::EndDisabled();
+    SameLineIfFits(ImGui::CalcTextSize("Block").x + 40.0f * static_cast<float>(n_layers), 24);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Block");
     for (int l = 0; l < n_layers; ++l) {
         SameLineIfFits(36);
         char label[16];
         std::snprintf(label, sizeof label, "%d", l + 1);
-        const bool on = l == v.layer;
-        ImGui::PushStyleColor(ImGuiCol_Button, on ? t.colors.accent : t.colors.accent_soft);
-        ImGui::PushStyleColor(ImGuiCol_Text, on ? IM_COL32(255, 255, 255, 255) : t.colors.accent);
-        if (ImGui::Button(label, ImVec2(36, 0))) v.layer = l;
-        ImGui::PopStyleColor(2);
+        if (pill(label, l == v.layer, 36)) v.layer = l;
     }
-    SameLineIfFits(ButtonWidth("Step ▶") + ButtonWidth("Show all") + 10, 20);
+    SameLineIfFits(ButtonWidth("Step ▶") + ButtonWidth("Show all") + 10, 24);
     if (ImGui::Button("Step ▶")) {
         if (v.stage < kOutput) {
             ++v.stage;
@@ -260,7 +295,25 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     }
     ImGui::SameLine();
     if (ImGui::Button("Show all")) v.stage = kOutput;
-    Caption("N = " + std::to_string(n_layers) + " blocks in this model (" + model.label + "); real models stack 6 to 96.");
+    if (own_stack) {
+        Caption("N = " + std::to_string(n_layers) + " blocks: the " + model.label + ". Real models stack 6 to 96.");
+    } else {
+        Caption("N = " + std::to_string(n_layers) + ": a " + model.label + " of the same width; the trained model has " +
+                std::to_string(own_n) + " blocks. Real models stack 6 to 96.");
+    }
+    v.change.clear();
+    if (run.ok()) {
+        // What each block of the stack did to the sentence, measured on the live vectors.
+        std::string change = "How far each block moves the token vectors (‖output − input‖ ÷ ‖input‖):";
+        for (const attn::LayerCache& L : run.cache.layers) {
+            v.change.push_back(L.relative_change());
+            char part[48];
+            std::snprintf(part, sizeof part, "%s block %d: %.0f%%", v.change.size() > 1 ? "," : "",
+                          static_cast<int>(v.change.size()), 100.0 * v.change.back());
+            change += part;
+        }
+        Caption(change + ".");
+    }
 
     const float avail = ContentWidth();
     const bool side_by_side = avail > 700;
@@ -276,7 +329,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     ImGui::BeginGroup();
     // Keep the details column inside the card.
     BeginCard("details", 0, side_by_side ? avail - diagram_w - 20 : avail);
-    details(e.run, v.selected_box, v.layer);
+    details(run, v.selected_box, v.layer);
     EndCard();
     ImGui::EndGroup();
     EndCard();

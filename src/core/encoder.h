@@ -114,6 +114,11 @@ struct LayerCache {
 
     // Attention weights of one head (T, T): row i is how query i spreads over the keys.
     const Mat& weights(int head) const { return attn.heads.at(static_cast<std::size_t>(head)).weights; }
+    // How much the block moved its input: ‖output − input‖ / ‖input‖ (Frobenius norms; 0 for a zero input).
+    double relative_change() const {
+        const double in = static_cast<double>(input.norm());
+        return in > 0 ? static_cast<double>((output - input).norm()) / in : 0.0;
+    }
 };
 
 struct EncoderCache {

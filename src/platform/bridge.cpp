@@ -152,6 +152,7 @@ LESSON_EXPORT const char* lesson_tokenize(const char* text) {
 LESSON_EXPORT const char* lesson_state() {
     const app::Lesson& lesson = platform::lesson();
     const app::Explorer& e = lesson.explorer;
+    const app::EncoderView& v = lesson.encoder;
     json tokens = json::array();
     for (const app::TokenBox& b : e.boxes)
         tokens.push_back(json{{"text", b.text}, {"id", b.id}, {"x", b.min.x}, {"y", b.min.y}, {"w", b.max.x - b.min.x}, {"h", b.max.y - b.min.y}});
@@ -175,7 +176,10 @@ LESSON_EXPORT const char* lesson_state() {
                       {"training", json{{"running", lesson.training.running}, {"finished", lesson.training.finished},
                                         {"step", lesson.training.loss.size()}, {"heldOutAccuracy", lesson.training.held_out_last},
                                         {"elapsedMs", lesson.training.elapsed_ms}, {"msTo95", lesson.training.ms_to_95}}},
-                      {"quiz", lesson.progress.quiz}});
+                      {"quiz", lesson.progress.quiz},
+                      {"encoder", json{{"n", v.n}, {"block", v.layer}, {"stage", v.stage}, {"change", v.change},
+                                       {"more", json{{"x", v.more_min.x}, {"y", v.more_min.y},
+                                                     {"w", v.more_max.x - v.more_min.x}, {"h", v.more_max.y - v.more_min.y}}}}}});
 }
 
 LESSON_EXPORT const char* lesson_model(const char* text) {

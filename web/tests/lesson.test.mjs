@@ -60,6 +60,26 @@ test('explorer: a real click on a token selects it, and its attention row sums t
   await context.close();
 });
 
+test('encoder block: the N control stacks more blocks and each block\'s change is measured', async () => {
+  const { page, context, errors } = await openLesson(browser, `${site.url}?section=encoder-block`);
+  await frames(page);
+  const st = (await page.evaluate(() => window.lesson.state())).encoder;
+  assert.equal(st.n, 2, 'the trained model\'s own N by default');
+  assert.equal(st.change.length, 2);
+  for (const c of st.change) assert.ok(Number.isFinite(c) && c > 0, `block change ${c} is positive and finite`);
+  for (let n = 3; n <= 4; ++n) {
+    const b = (await page.evaluate(() => window.lesson.state())).encoder.more;
+    await page.mouse.click(b.x + b.w / 2, b.y + b.h / 2);
+    await frames(page);
+    const now = (await page.evaluate(() => window.lesson.state())).encoder;
+    assert.equal(now.n, n, 'a click on + stacks one more block');
+    assert.equal(now.change.length, n, 'the sentence runs through every block');
+  }
+  await page.screenshot({ path: shotPath('encoder-block-n4') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('setText and tokenize: real BERT ids, clear messages for bad input', async () => {
   const { page, context, errors } = await openLesson(browser, `${site.url}?section=text-to-vectors`);
   const r = await page.evaluate(() => window.lesson.tokenize('Hello world'));
