@@ -25,12 +25,14 @@ struct BoxInfo {
     const char* title;
     const char* subtitle;
     const char* explanation;
+    const char* short_title = nullptr;  // for narrow screens
 };
 
 const BoxInfo kBoxes[kBoxCount] = {
     {"Input embeddings + positional encoding", "one vector per token",
      "Each token's embedding plus the wave pattern of its position (previous section). For the first block this is "
-     "the input; every later block reads the output of the block below it."},
+     "the input; every later block reads the output of the block below it.",
+     "Embeddings + positions"},
     {"Multi-head self-attention", "the social step",
      "Every token's vector is projected into a query, a key and a value for each head; each head runs scaled "
      "dot-product attention over the whole sentence; the heads' outputs are concatenated and projected back to the "
@@ -126,12 +128,20 @@ int draw_diagram(float width, int selected, int stage, int layers) {
         dl->AddRect(r.first, r.second, sel ? p.attention : edges[b], 8, 0, sel ? 3.0f : 1.2f);
         dl->PushClipRect(r.first, ImVec2(r.second.x - 4, r.second.y), true);
         ImGui::PushFont(theme().fonts.bold);
-        const ImVec2 ts = ImGui::CalcTextSize(kBoxes[b].title);
-        const float scale = ts.x > box_w - 16 ? (box_w - 16) / ts.x : 1.0f;
-        dl->AddText(theme().fonts.bold, ImGui::GetFontSize() * std::max(scale, 0.75f), ImVec2(r.first.x + 10, r.first.y + 5), p.heading, kBoxes[b].title);
+        // A title too wide for a narrow screen is drawn smaller, or in its short form.
+        const char* title = kBoxes[b].title;
+        float scale = std::min(1.0f, (box_w - 16) / ImGui::CalcTextSize(title).x);
+        if (scale < 0.75f && kBoxes[b].short_title) {
+            title = kBoxes[b].short_title;
+            scale = std::min(1.0f, (box_w - 16) / ImGui::CalcTextSize(title).x);
+        }
+        dl->AddText(theme().fonts.bold, ImGui::GetFontSize() * std::max(scale, 0.75f), ImVec2(r.first.x + 10, r.first.y + 5), p.heading, title);
         ImGui::PopFont();
         ImGui::PushFont(theme().fonts.small);
-        dl->AddText(ImVec2(r.first.x + 10, r.first.y + 26), p.text_muted, kBoxes[b].subtitle);
+        const float sub_w = ImGui::CalcTextSize(kBoxes[b].subtitle).x;
+        const float sub_scale = sub_w > box_w - 16 ? std::max((box_w - 16) / sub_w, 0.8f) : 1.0f;
+        dl->AddText(theme().fonts.small, ImGui::GetFontSize() * sub_scale, ImVec2(r.first.x + 10, r.first.y + 26), p.text_muted,
+                    kBoxes[b].subtitle);
         ImGui::PopFont();
         dl->PopClipRect();
     }
@@ -304,7 +314,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     v.change.clear();
     if (run.ok()) {
         // What each block of the stack did to the sentence, measured on the live vectors.
-        std::string change = "How far each block moves the token vectors (‖output − input‖ ÷ ‖input‖):";
+        std::string change = "How much each block changes the token vectors (size of the change relative to its input):";
         for (const attn::LayerCache& L : run.cache.layers) {
             v.change.push_back(L.relative_change());
             char part[48];
