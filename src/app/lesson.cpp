@@ -10,6 +10,7 @@
 #include "app/widgets.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <fstream>
@@ -287,6 +288,7 @@ void draw_contents(Lesson& lesson, bool compact) {
         const ImVec2 ts = ImGui::CalcTextSize(title.c_str(), nullptr, false, text_w);
         const float h = std::max(34.0f, ts.y + 14);
         if (ImGui::InvisibleButton("item", ImVec2(w, h))) lesson.go_to(s.id);
+        FocusRing();
         const bool hovered = ImGui::IsItemHovered();
         ImDrawList* dl = ImGui::GetWindowDrawList();
         if (current || hovered) dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), current ? p.accent_soft : WithAlpha(p.accent_soft, 0.6f), 8);
@@ -392,6 +394,9 @@ void DrawLesson(Lesson& lesson) {
     const SectionInfo& info = sections()[static_cast<size_t>(lesson.current)];
     lesson.mark_visited(info.id);
     handle_keys(lesson);
+    if (!ImGui::GetCurrentContext()->NavWindow) ImGui::FocusWindow(ImGui::GetCurrentWindow());
+    MoveKeyboardFocus(lesson.tab_step);
+    lesson.tab_step = 0;
     AdvanceTraining(lesson, 20.0);  // training keeps the page at 30 frames a second or more
 
     const bool chrome = !lesson.embed;
@@ -401,7 +406,7 @@ void DrawLesson(Lesson& lesson) {
     if (sidebar) {
         ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(16, 24));
         ImGui::PushStyleColor(ImGuiCol_ChildBg, t.colors.card);
-        ImGui::BeginChild("contents", ImVec2(side_w, 0), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+        ImGui::BeginChild("contents", ImVec2(side_w, 0), false, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NavFlattened);
         ImGui::PushFont(t.fonts.bold);
         ImGui::TextUnformatted("Contents");
         ImGui::PopFont();
@@ -426,7 +431,8 @@ void DrawLesson(Lesson& lesson) {
     // The page scrolls as a whole; the window padding centres a column of at most
     // kMaxContentWidth, so every widget's "available width" is the column's.
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(left, lesson.embed ? 16.0f : 28.0f));
-    ImGui::BeginChild("page", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_AlwaysUseWindowPadding);
+    ImGui::BeginChild("page", ImVec2(0, 0), false,
+                      ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NavFlattened);
     ImGui::PopStyleVar();
     if (lesson.scroll_to_top) {
         ImGui::SetScrollY(0);

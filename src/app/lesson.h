@@ -134,6 +134,8 @@ struct Lesson {
     ImVec2 field_min, field_max;     // the sentence field drawn last, in CSS pixels
     int key_step = 0;                // −1 / +1: the learner pressed ← / → (set from key events, so
                                      // a tap shorter than a frame is not lost)
+    int tab_step = 0;                // −1 / +1: Shift+Tab / Tab moves the keyboard focus
+    bool enter_pressed = false;      // Enter: press the control that has the keyboard focus
 
     Lesson();
     // model_path: the trained parameters; model_vocab_path: its vocabulary (BERT pieces).

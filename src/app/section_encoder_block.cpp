@@ -118,6 +118,7 @@ int draw_diagram(float width, int selected, int stage, int layers) {
         ImGui::SetCursorScreenPos(r.first);
         ImGui::PushID(b);
         if (ImGui::InvisibleButton("box", ImVec2(box_w, box_h))) clicked = b;
+        FocusRing();
         const bool hover = ImGui::IsItemHovered();
         ImGui::PopID();
         const bool sel = b == selected;

@@ -2,6 +2,8 @@
 
 #include "app/theme.h"
 
+#include <imgui_internal.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -460,6 +462,7 @@ int TokenChips(const char* id, const std::vector<std::string>& words, const std:
         ImGui::SetCursorScreenPos(a);
         ImGui::PushID(static_cast<int>(i));
         if (ImGui::InvisibleButton("chip", ImVec2(w, h))) clicked = static_cast<int>(i);
+        FocusRing();
         const bool hover = ImGui::IsItemHovered();
         ImGui::PopID();
         if (hover && hovered) *hovered = static_cast<int>(i);
@@ -563,6 +566,37 @@ void AttentionFormula(bool scaled) {
     centered(" ", col);
     centered("V", t.colors.value);
     ImGui::Dummy(ImVec2(x - o.x, (mid - o.y) * 2.0f + (scaled ? size * 0.2f : 0)));
+}
+
+}  // namespace app
+
+namespace app {
+
+void FocusRing(float rounding) {
+    const ImGuiContext& g = *GImGui;
+    if (g.NavDisableHighlight || g.NavId == 0 || g.NavId != ImGui::GetItemID()) return;
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    ImGui::GetWindowDrawList()->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), theme().colors.accent, rounding + 3, 0, 2.0f);
+}
+
+// ImGui 1.86's Tab visits text fields only. The lesson's Tab visits every control, as a web
+// page's does: the same tabbing request ImGui makes for SetKeyboardFocusHere(), which focuses a
+// control without pressing it (and activates a text field).
+void MoveKeyboardFocus(int direction) {
+    ImGuiContext& g = *GImGui;
+    if (direction == 0 || g.NavWindow == nullptr || g.NavWindowingTarget != nullptr) return;
+    if (g.ActiveId != 0) ImGui::ClearActiveID();  // Tab leaves a text field (its edits are already applied)
+    const bool from_nothing = g.NavId == 0 || g.NavDisableHighlight;
+    g.NavTabbingDir = direction < 0 ? -1 : from_nothing ? 0 : +1;
+    ImGui::NavMoveRequestSubmit(ImGuiDir_None, direction < 0 ? ImGuiDir_Up : ImGuiDir_Down,
+                                ImGuiNavMoveFlags_Tabbing | ImGuiNavMoveFlags_FocusApi,
+                                ImGuiScrollFlags_KeepVisibleEdgeX | ImGuiScrollFlags_KeepVisibleCenterY);
+    g.NavTabbingResultFirst.Clear();
+    g.NavTabbingCounter = -1;
+}
+
+void PressFocusedControl() {
+    ImGui::GetIO().NavInputs[ImGuiNavInput_Activate] = 1.0f;  // ImGui clears it at the end of the frame
 }
 
 }  // namespace app

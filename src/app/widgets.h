@@ -30,6 +30,14 @@ void Pill(const char* text, ImU32 bg, ImU32 fg);
 float ContentWidth();
 // SameLine() when an item `width` wide still fits on the current line, else a new line.
 void SameLineIfFits(float width, float spacing = -1.0f);
+// Draws the keyboard-focus ring around the last item when it has the keyboard focus (for
+// controls drawn by hand over an InvisibleButton; ImGui's own widgets draw theirs).
+void FocusRing(float rounding = 8.0f);
+// Keyboard focus: moves it to the next (+1) or previous (−1) control of the page, wrapping
+// around; call after ImGui::NewFrame and before the page is drawn.
+void MoveKeyboardFocus(int direction);
+// Presses the control that has the keyboard focus, as Space does (call before ImGui::NewFrame).
+void PressFocusedControl();
 // Width of a button with this label.
 float ButtonWidth(const char* label);
 

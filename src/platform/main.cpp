@@ -6,6 +6,7 @@
 // [SECTION] main
 #include "app/lesson.h"
 #include "app/theme.h"
+#include "app/widgets.h"
 #include "platform/platform.h"
 
 #include <SDL.h>
@@ -120,9 +121,21 @@ static void frame() {
             io.MouseWheelH += event.wheel.preciseX;
             continue;
         }
-        if (event.type == SDL_KEYDOWN && !event.key.repeat) {
-            if (event.key.keysym.sym == SDLK_LEFT) platform::lesson().key_step = -1;
-            if (event.key.keysym.sym == SDLK_RIGHT) platform::lesson().key_step = +1;
+        if (event.type == SDL_KEYDOWN) {
+            const SDL_Keycode key = event.key.keysym.sym;
+            app::Lesson& lesson = platform::lesson();
+            if (!event.key.repeat && key == SDLK_LEFT) lesson.key_step = -1;
+            if (!event.key.repeat && key == SDLK_RIGHT) lesson.key_step = +1;
+            // Tab walks through every control (ImGui's own Tab would visit text fields only);
+            // Enter presses the focused control, except in a text field, which takes its Enter.
+            if (key == SDLK_TAB) {
+                lesson.tab_step = (event.key.keysym.mod & KMOD_SHIFT) ? -1 : +1;
+                continue;
+            }
+            if ((key == SDLK_RETURN || key == SDLK_KP_ENTER) && !ImGui::GetIO().WantTextInput) {
+                lesson.enter_pressed = !event.key.repeat;
+                continue;
+            }
         }
         ImGui_ImplSDL2_ProcessEvent(&event);
         if (event.type == SDL_QUIT) g.running = false;
@@ -139,6 +152,10 @@ static void frame() {
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    if (platform::lesson().enter_pressed) {
+        app::PressFocusedControl();
+        platform::lesson().enter_pressed = false;
+    }
     ImGui::NewFrame();
     app::DrawLesson(platform::lesson());
     ImGui::Render();

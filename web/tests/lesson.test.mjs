@@ -101,6 +101,31 @@ test('setText and tokenize: real BERT ids, clear messages for bad input', async 
   await context.close();
 });
 
+test('keyboard: Tab and Shift+Tab move the focus through every control, Enter presses it', async () => {
+  const { page, context, errors } = await openLesson(browser, `${site.url}?section=intro`);
+  await page.focus('#canvas');
+  const section = async () => (await page.evaluate(() => window.lesson.state())).section;
+  const press = async (key) => { await page.keyboard.press(key); await frames(page); };
+  await press('Tab');            // the first control: the contents' first entry
+  await press('Tab');            // the second entry
+  await page.screenshot({ path: shotPath('keyboard-focus') });
+  await press('Enter');
+  assert.equal(await section(), 'text-to-vectors', 'Enter pressed the focused entry');
+  await press('Tab');            // the focus stayed on the second entry: on to the third
+  await press('Enter');
+  assert.equal(await section(), 'encoder-block');
+  await press('Shift+Tab');      // back to the second
+  await press('Enter');
+  assert.equal(await section(), 'text-to-vectors');
+  await press('Tab');            // the third entry has the focus again
+  await page.mouse.click(100, 700);  // a click on an empty spot hides the keyboard focus
+  await frames(page);
+  await press('Enter');          // so Enter presses nothing
+  assert.equal(await section(), 'text-to-vectors');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('keyboard arrows move between sections; progress survives a reload; corrupt progress is ignored', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
