@@ -270,6 +270,20 @@
       input.focus();
       input.select();
     },
+    // A font for characters beyond the lesson's own (other scripts, CJK, emoji), fetched only
+    // when some text needs it; the lesson redraws with it once it is in the file system.
+    fetchFont(file) {
+      const arrived = (ok) => Module.ccall('lesson_font_arrived', null, ['string', 'number'], [file, ok ? 1 : 0]);
+      if (!/^fallback-[a-z]+\.ttf$/.test(file)) { arrived(false); return; }
+      fetch(`data/fonts/${file}`)
+        .then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return r.arrayBuffer(); })
+        .then((bytes) => {
+          Module.FS.mkdirTree('/fallback');
+          Module.FS.writeFile(`/fallback/${file}`, new Uint8Array(bytes));
+          arrived(true);
+        })
+        .catch(() => arrived(false));
+    },
     error(message) { reportError(message); },
     fatal(message) {
       Module.lessonUI.showFailure(message);

@@ -6,6 +6,8 @@
 // [SECTION] The page
 #include "app/lesson.h"
 
+#include "app/glyphs.h"
+
 #include "app/theme.h"
 #include "app/widgets.h"
 
@@ -78,6 +80,7 @@ void Lesson::load(const std::string& lesson_path, const std::string& vocab_path,
         doc_error = "The lesson text (" + lesson_path + ") could not be loaded. The interactive parts still work.";
     } else {
         doc = attn::parse_lesson(text);
+        NoteText(text);  // a translated lesson may need fallback fonts
         if (!doc.errors.empty()) {
             doc_error = "The lesson text has " + std::to_string(doc.errors.size()) + " problem(s); first: " + doc.errors.front();
         }
@@ -129,6 +132,7 @@ std::string Lesson::set_text(const std::string& text) {
                std::to_string(kMaxBytes) + ". The sentence was not changed.";
     }
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) return "The sentence is empty; it was not changed.";
+    NoteText(text);  // characters beyond the lesson's fonts: their fallback font is fetched
     explorer.text = text;
     pipeline.text = text;
     explorer.selected = -1;

@@ -1,8 +1,12 @@
 #include "app/theme.h"
 
+#include "app/glyphs.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace app {
 
@@ -160,7 +164,7 @@ void ApplyTheme(bool dark) {
     c[ImGuiCol_PlotLines] = v4(p.accent);
 }
 
-bool LoadFonts(const char* dir, float dpr) {
+bool LoadFonts(const char* dir, float dpr, const std::string& fallback_dir) {
     Theme& t = theme();
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
@@ -183,11 +187,31 @@ bool LoadFonts(const char* dir, float dpr) {
         }
     }
 
-    static const ImWchar text_ranges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x205E, 0};
-    static const ImWchar symbol_ranges[] = {0x0370, 0x03FF, 0x1D2C, 0x1D6A, 0x2070, 0x209F, 0x2190, 0x21FF,
-                                            0x2200, 0x22FF, 0x2300, 0x23FF, 0x2500, 0x25FF,
-                                            0x26A0, 0x26A0, 0x270E, 0x2718, 0};
+    const ImWchar* text_ranges = kTextRanges;
+    const ImWchar* symbol_ranges = kSymbolRanges;
     static const ImWchar mono_ranges[] = {0x0020, 0x007E, 0x00B7, 0x00B7, 0x2026, 0x2026, 0x2212, 0x2212, 0};
+
+    // Fallback fonts carry only the characters in use (see glyphs.h).
+    std::vector<std::pair<std::string, const ImWchar*>> fallbacks;
+    for (FallbackFont& f : glyphs().fonts) {
+        if (f.state != FontState::ready) continue;
+        ImFontGlyphRangesBuilder builder;
+        for (ImWchar c : glyphs().noted)
+            for (size_t i = 0; i + 1 < f.coverage.size(); i += 2)
+                if (c >= f.coverage[i] && c <= f.coverage[i + 1]) builder.AddChar(c);
+        f.ranges.clear();
+        builder.BuildRanges(&f.ranges);
+        if (f.ranges.size() > 1) fallbacks.emplace_back(fallback_dir + "/" + f.file, f.ranges.Data);
+    }
+    auto merge_fallbacks = [&](float size) {
+        for (const auto& [path, ranges] : fallbacks) {
+            ImFontConfig merge;
+            merge.MergeMode = true;
+            merge.OversampleH = 1;
+            merge.OversampleV = 1;
+            io.Fonts->AddFontFromFileTTF(path.c_str(), size * dpr, &merge, ranges);
+        }
+    };
 
     auto add = [&](const std::string& path, float size, bool with_symbols) {
         ImFontConfig cfg;
@@ -203,6 +227,7 @@ bool LoadFonts(const char* dir, float dpr) {
             merge.GlyphOffset = ImVec2(0, 0);
             io.Fonts->AddFontFromFileTTF(symbols.c_str(), size * dpr, &merge, symbol_ranges);
         }
+        merge_fallbacks(size);
         return font;
     };
     t.fonts.body = add(regular, 17.0f, true);
@@ -216,6 +241,7 @@ bool LoadFonts(const char* dir, float dpr) {
         cfg.OversampleH = 1;
         cfg.OversampleV = 1;
         t.fonts.mono = io.Fonts->AddFontFromFileTTF(mono.c_str(), 15.0f * dpr, &cfg, mono_ranges);
+        merge_fallbacks(15.0f);
     }
     io.FontDefault = t.fonts.body;
     io.FontGlobalScale = 1.0f / dpr;

@@ -3,6 +3,8 @@
 
 #include <imgui.h>
 
+#include <string>
+
 namespace app {
 
 struct Palette {
@@ -40,7 +42,9 @@ void ApplyTheme(bool dark);
 // (Re)builds the font atlas for the given pixel ratio from the font files in dir. Text is
 // rasterised at size × dpr and drawn at 1/dpr scale, so it stays crisp on a 2× screen.
 // Returns false, with ImGui's default font in place, when a font file is missing.
-bool LoadFonts(const char* dir, float dpr);
+// Builds the font atlas at the device's pixel ratio: the lesson's fonts from dir, and the ready
+// fallback fonts of glyphs() from fallback_dir for the characters noted so far.
+bool LoadFonts(const char* dir, float dpr, const std::string& fallback_dir);
 
 // Colour helpers.
 ImU32 WithAlpha(ImU32 color, float alpha);

@@ -3,6 +3,7 @@
 // Every function returns JSON text owned by a static buffer (valid until the next call), or
 // {"error": "..."} with a message for the learner. Nothing received is trusted: sizes are
 // checked, strings are treated as UTF-8 data, never as code or markup.
+#include "app/glyphs.h"
 #include "app/lesson.h"
 #include "app/theme.h"
 #include "core/attention.h"
@@ -11,7 +12,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <cstdio>
 #include <cstdio>
 #include <string>
 
@@ -120,6 +120,20 @@ LESSON_EXPORT void lesson_set_banner(const char* text) {
     platform::lesson().banner = s;
 }
 
+// The page fetched (ok = 1) or failed to fetch a fallback font asked for by request_font.
+LESSON_EXPORT void lesson_font_arrived(const char* file, int ok) {
+    const std::string name = file ? file : "";
+    app::FallbackFontArrived(name, ok != 0);
+    if (ok) return;
+    for (const app::FallbackFont& f : app::glyphs().fonts)
+        if (name == f.file) {
+            const std::string message = std::string("The font for ") + f.what +
+                                        " did not load, so they show as \"?\"; everything else works.";
+            platform::lesson().banner = message;
+            platform::notify_error(message.c_str());
+        }
+}
+
 LESSON_EXPORT const char* lesson_set_text(const char* text) {
     app::Lesson& lesson = platform::lesson();
     const std::string error = lesson.set_text(text ? text : "");
@@ -177,6 +191,7 @@ LESSON_EXPORT const char* lesson_state() {
                                         {"step", lesson.training.loss.size()}, {"heldOutAccuracy", lesson.training.held_out_last},
                                         {"elapsedMs", lesson.training.elapsed_ms}, {"msTo95", lesson.training.ms_to_95}}},
                       {"quiz", lesson.progress.quiz},
+                      {"missingGlyphs", app::MissingGlyphCount()},
                       {"encoder", json{{"n", v.n}, {"block", v.layer}, {"stage", v.stage}, {"change", v.change},
                                        {"more", json{{"x", v.more_min.x}, {"y", v.more_min.y},
                                                      {"w", v.more_max.x - v.more_min.x}, {"h", v.more_max.y - v.more_min.y}}}}}});
@@ -292,6 +307,19 @@ void after_frame() {
 }
 
 void notify_first_frame() { js_call_hook("firstFrame", nullptr); }
+
+#ifdef __EMSCRIPTEN__
+const char* const kFallbackFontDir = "/fallback";
+void request_font(const char* file) { js_call_hook("fetchFont", file); }  // answers with lesson_font_arrived
+#else
+const char* const kFallbackFontDir = ATTN_FALLBACK_FONT_DIR;
+void request_font(const char* file) {
+    const std::string path = std::string(kFallbackFontDir) + "/" + file;
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (f) std::fclose(f);
+    lesson_font_arrived(file, f ? 1 : 0);
+}
+#endif
 
 void notify_error(const char* message) {
     std::fprintf(stderr, "%s\n", message);

@@ -4,6 +4,7 @@
 // [SECTION] Display: pixel ratio, fonts, WebGL context loss
 // [SECTION] Frame
 // [SECTION] main
+#include "app/glyphs.h"
 #include "app/lesson.h"
 #include "app/theme.h"
 #include "app/widgets.h"
@@ -70,8 +71,14 @@ float device_pixel_ratio() {
 
 void ensure_fonts() {
     const float dpr = std::max(1.0f, device_pixel_ratio());
-    if (dpr == g.font_dpr) return;
-    app::LoadFonts(ATTN_FONT_DIR, dpr);
+    app::Glyphs& glyphs = app::glyphs();
+    for (int i : app::FallbackFontsNeeded()) {
+        glyphs.fonts[static_cast<size_t>(i)].state = app::FontState::requested;
+        platform::request_font(glyphs.fonts[static_cast<size_t>(i)].file);
+    }
+    if (dpr == g.font_dpr && !glyphs.atlas_stale) return;
+    glyphs.atlas_stale = false;
+    app::LoadFonts(ATTN_FONT_DIR, dpr, platform::kFallbackFontDir);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     g.font_dpr = dpr;

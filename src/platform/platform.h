@@ -27,5 +27,8 @@ void after_frame();          // tells the page what changed (section, progress)
 void notify_first_frame();   // resolves window.lesson.ready
 void notify_error(const char* message);  // shown to the learner and posted to the parent page
 void notify_fatal(const char* message);  // the lesson cannot run: replaces the canvas with the message
+// Asks for a fallback font (glyphs.h); app::FallbackFontArrived answers, now or later.
+void request_font(const char* file);
+extern const char* const kFallbackFontDir;
 
 }  // namespace platform

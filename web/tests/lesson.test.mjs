@@ -126,6 +126,36 @@ test('keyboard: Tab and Shift+Tab move the focus through every control, Enter pr
   await context.close();
 });
 
+test('characters beyond the lesson\'s fonts: their fonts are fetched only when text needs them', async () => {
+  const fontFetches = (page) => page.evaluate(() => performance.getEntriesByType('resource')
+    .map((e) => e.name.split('/').pop()).filter((n) => n.startsWith('fallback-')).sort());
+  const { page, context, errors } = await openLesson(browser, `${site.url}?section=text-to-vectors`);
+  await frames(page);
+  assert.deepEqual(await fontFetches(page), [], 'Latin text fetches no fallback font');
+  assert.equal((await page.evaluate(() => window.lesson.state())).missingGlyphs, 0);
+  assert.equal(typeof await page.evaluate(() => window.lesson.setText('我爱你 🙂 привет')), 'number');
+  await page.waitForFunction(() => window.lesson.state().missingGlyphs === 0, null, { timeout: 20000 });
+  assert.deepEqual(await fontFetches(page), ['fallback-cjk.ttf', 'fallback-emoji.ttf', 'fallback-scripts.ttf']);
+  await frames(page);
+  await page.screenshot({ path: shotPath('text-to-vectors-cjk-emoji') });
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // The fonts cannot be fetched: a message says so, the characters show as "?", the rest works.
+  const blocked = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await blocked.route('**/data/fonts/**', (route) => route.abort());
+  const page2 = await blocked.newPage();
+  await page2.goto(`${site.url}?section=text-to-vectors&text=${encodeURIComponent('你好 world')}`);
+  await page2.evaluate(() => window.lesson.ready.then(() => true));
+  await page2.waitForFunction(() => /did not load/.test(window.lesson.state().message), null, { timeout: 20000 });
+  const st = await page2.evaluate(() => window.lesson.state());
+  assert.ok(st.missingGlyphs > 0, 'the characters are still missing');
+  assert.match(st.message, /Chinese, Japanese and Korean/);
+  assert.equal(typeof await page2.evaluate(() => window.lesson.setText('Hello again')), 'number');
+  assert.equal((await page2.evaluate(() => window.lesson.state())).text, 'Hello again');
+  await blocked.close();
+});
+
 test('keyboard arrows move between sections; progress survives a reload; corrupt progress is ignored', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();

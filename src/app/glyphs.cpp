@@ -1,0 +1,102 @@
+#include "app/glyphs.h"
+
+#include "app/theme.h"
+
+#include <imgui_internal.h>  // ImTextCharFromUtf8
+
+#include <algorithm>
+
+namespace app {
+
+const ImWchar kTextRanges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x205E, 0};
+const ImWchar kSymbolRanges[] = {0x0370, 0x03FF, 0x1D2C, 0x1D6A, 0x2070, 0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF,
+                                 0x2300, 0x23FF, 0x2500, 0x25FF, 0x26A0, 0x26A0, 0x270E, 0x2718, 0};
+
+namespace {
+
+bool in_ranges(const ImWchar* ranges, ImWchar c) {
+    for (; ranges[0]; ranges += 2)
+        if (c >= ranges[0] && c <= ranges[1]) return true;
+    return false;
+}
+
+// Keeps the atlas small (each noted character is drawn at every text size): beyond this many
+// distinct characters, further ones show as "?".
+constexpr size_t kMaxNoted = 3000;
+
+bool covers(const FallbackFont& f, ImWchar c) {
+    for (size_t i = 0; i + 1 < f.coverage.size(); i += 2)
+        if (c >= f.coverage[i] && c <= f.coverage[i + 1]) return true;
+    return false;
+}
+
+}  // namespace
+
+Glyphs& glyphs() {
+    static Glyphs g = [] {
+        Glyphs out;
+        out.fonts.push_back({"fallback-scripts.ttf", "Cyrillic, Hebrew, Arabic and other letters",
+                             {0x0180, 0x024F, 0x0250, 0x02FF, 0x0400, 0x052F, 0x0530, 0x058F, 0x0590, 0x05FF,
+                              0x0600, 0x06FF, 0x10A0, 0x10FF, 0x1E00, 0x1EFF}});
+        out.fonts.push_back({"fallback-cjk.ttf", "Chinese, Japanese and Korean characters",
+                             {0x2E80, 0x2FDF, 0x3000, 0x303F, 0x3040, 0x30FF, 0x3100, 0x312F, 0x3130, 0x318F,
+                              0x3400, 0x4DBF, 0x4E00, 0x9FFF, 0xAC00, 0xD7A3, 0xF900, 0xFAFF, 0xFF00, 0xFFEF}});
+        out.fonts.push_back({"fallback-emoji.ttf", "emoji and symbols",
+                             {0x2600, 0x27BF, 0x2B00, 0x2BFF, 0x1F300, 0x1F5FF, 0x1F600, 0x1F64F, 0x1F680, 0x1F6FF,
+                              0x1F900, 0x1F9FF}});
+        return out;
+    }();
+    return g;
+}
+
+void NoteText(const std::string& utf8) {
+    Glyphs& g = glyphs();
+    const char* p = utf8.c_str();
+    const char* end = p + utf8.size();
+    while (p < end) {
+        unsigned int c = 0;
+        const int n = ImTextCharFromUtf8(&c, p, end);
+        if (n <= 0) break;
+        p += n;
+        const ImWchar w = static_cast<ImWchar>(c);
+        if (c == IM_UNICODE_CODEPOINT_INVALID || in_ranges(kTextRanges, w) || in_ranges(kSymbolRanges, w)) continue;
+        if (g.noted.size() >= kMaxNoted) break;
+        const auto at = std::lower_bound(g.noted.begin(), g.noted.end(), w);
+        if (at != g.noted.end() && *at == w) continue;
+        for (const FallbackFont& f : g.fonts) {
+            if (!covers(f, w)) continue;
+            g.noted.insert(at, w);
+            if (f.state == FontState::ready) g.atlas_stale = true;
+            break;
+        }
+    }
+}
+
+std::vector<int> FallbackFontsNeeded() {
+    Glyphs& g = glyphs();
+    std::vector<int> out;
+    for (size_t i = 0; i < g.fonts.size(); ++i) {
+        const FallbackFont& f = g.fonts[i];
+        if (f.state != FontState::absent) continue;
+        if (std::any_of(g.noted.begin(), g.noted.end(), [&](ImWchar c) { return covers(f, c); }))
+            out.push_back(static_cast<int>(i));
+    }
+    return out;
+}
+
+void FallbackFontArrived(const std::string& file, bool ok) {
+    for (FallbackFont& f : glyphs().fonts) {
+        if (file != f.file || f.state != FontState::requested) continue;
+        f.state = ok ? FontState::ready : FontState::failed;
+        if (ok) glyphs().atlas_stale = true;
+    }
+}
+
+int MissingGlyphCount() {
+    const ImFont* font = theme().fonts.body;
+    if (!font) return static_cast<int>(glyphs().noted.size());
+    return static_cast<int>(std::count_if(glyphs().noted.begin(), glyphs().noted.end(),
+                                          [&](ImWchar c) { return font->FindGlyphNoFallback(c) == nullptr; }));
+}
+
+}  // namespace app
