@@ -35,6 +35,7 @@ void LessonModel::run(SentenceRun& out, const attn::WordPieceTokenizer* tokenize
         }
         attn::Mat y;
         attn::encoder_forward(y, out.cache, out.model_ids, params);
+        for (const attn::LayerCache& layer : out.cache.layers) out.block_change.push_back(layer.relative_change());
     } catch (const std::exception& e) {
         out.error = std::string("The model could not run on this sentence: ") + e.what();
     }

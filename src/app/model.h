@@ -18,6 +18,7 @@ struct SentenceRun {
     std::vector<int> model_ids;       // the ids the model reads
     std::vector<bool> unknown;        // tokens the model's vocabulary lacks (read as [UNK])
     attn::EncoderCache cache;         // every intermediate of the forward pass
+    std::vector<double> block_change; // per block: how far it moved the vectors (LayerCache::relative_change)
     bool truncated = false;           // more tokens than the model takes: only the first are run
     std::string error;                // why nothing could be run, for the learner
     bool ok() const { return error.empty() && !tokens.empty(); }

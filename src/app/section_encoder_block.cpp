@@ -312,15 +312,13 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
         Caption("N = " + std::to_string(n_layers) + ": a " + model.label + " of the same width; the trained model has " +
                 std::to_string(own_n) + " blocks. Real models stack 6 to 96.");
     }
-    v.change.clear();
+    v.change = run.block_change;
     if (run.ok()) {
-        // What each block of the stack did to the sentence, measured on the live vectors.
+        // What each block of the stack did to the sentence, measured when the sentence was run.
         std::string change = "How much each block changes the token vectors (size of the change relative to its input):";
-        for (const attn::LayerCache& L : run.cache.layers) {
-            v.change.push_back(L.relative_change());
+        for (size_t l = 0; l < run.block_change.size(); ++l) {
             char part[48];
-            std::snprintf(part, sizeof part, "%s block %d: %.0f%%", v.change.size() > 1 ? "," : "",
-                          static_cast<int>(v.change.size()), 100.0 * v.change.back());
+            std::snprintf(part, sizeof part, "%s block %d: %.0f%%", l ? "," : "", static_cast<int>(l + 1), 100.0 * run.block_change[l]);
             change += part;
         }
         Caption(change + ".");
