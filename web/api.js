@@ -284,6 +284,7 @@
         })
         .catch(() => arrived(false));
     },
+    releaseKeyboard() { Module.canvas.blur(); },
     error(message) { reportError(message); },
     fatal(message) {
       Module.lessonUI.showFailure(message);

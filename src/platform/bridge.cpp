@@ -308,6 +308,8 @@ void after_frame() {
 
 void notify_first_frame() { js_call_hook("firstFrame", nullptr); }
 
+void release_keyboard() { js_call_hook("releaseKeyboard", nullptr); }
+
 #ifdef __EMSCRIPTEN__
 const char* const kFallbackFontDir = "/fallback";
 void request_font(const char* file) { js_call_hook("fetchFont", file); }  // answers with lesson_font_arrived

@@ -12,6 +12,7 @@
 
 #include <SDL.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 
@@ -141,6 +142,13 @@ static void frame() {
             }
             if ((key == SDLK_RETURN || key == SDLK_KP_ENTER) && !ImGui::GetIO().WantTextInput) {
                 lesson.enter_pressed = !event.key.repeat;
+                continue;
+            }
+            // Esc outside a text field hides the focus ring and hands the keyboard back to the
+            // page, so that Tab can leave the lesson (no keyboard trap in a course page).
+            if (key == SDLK_ESCAPE && !ImGui::GetIO().WantTextInput) {
+                if (ImGui::GetCurrentContext()) GImGui->NavDisableHighlight = true;
+                platform::release_keyboard();
                 continue;
             }
         }

@@ -25,6 +25,7 @@ void init();                 // URL parameters, theme, stored progress (web); de
 void apply_pending_theme();  // light/dark following the browser, switched between frames
 void after_frame();          // tells the page what changed (section, progress)
 void notify_first_frame();   // resolves window.lesson.ready
+void release_keyboard();     // Esc: the page takes the keyboard back (Tab then leaves the lesson)
 void notify_error(const char* message);  // shown to the learner and posted to the parent page
 void notify_fatal(const char* message);  // the lesson cannot run: replaces the canvas with the message
 // Asks for a fallback font (glyphs.h); app::FallbackFontArrived answers, now or later.

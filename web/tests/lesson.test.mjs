@@ -122,6 +122,9 @@ test('keyboard: Tab and Shift+Tab move the focus through every control, Enter pr
   await frames(page);
   await press('Enter');          // so Enter presses nothing
   assert.equal(await section(), 'text-to-vectors');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'canvas');
+  await page.keyboard.press('Escape');  // the page takes the keyboard back: no keyboard trap
+  await page.waitForFunction(() => document.activeElement?.id !== 'canvas');
   assert.deepEqual(errors, []);
   await context.close();
 });
