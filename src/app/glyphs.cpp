@@ -20,9 +20,10 @@ bool in_ranges(const ImWchar* ranges, ImWchar c) {
     return false;
 }
 
-// Keeps the atlas small (each noted character is drawn at every text size): beyond this many
-// distinct characters, further ones show as "?".
-constexpr size_t kMaxNoted = 3000;
+// Keeps the atlas within 4096 × 4096 at a device pixel ratio of 2 (each noted character is drawn
+// at all seven text sizes, about 12,500 px² together): beyond this many distinct characters,
+// further ones show as "?". A whole lesson translated into Chinese uses about a thousand.
+constexpr size_t kMaxNoted = 1200;
 
 bool covers(const FallbackFont& f, ImWchar c) {
     for (size_t i = 0; i + 1 < f.coverage.size(); i += 2)
