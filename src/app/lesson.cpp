@@ -397,6 +397,7 @@ void DrawLesson(Lesson& lesson) {
     lesson.current = std::clamp(lesson.current, 0, static_cast<int>(sections().size()) - 1);
     const SectionInfo& info = sections()[static_cast<size_t>(lesson.current)];
     lesson.mark_visited(info.id);
+    lesson.answer_boxes.clear();
     handle_keys(lesson);
     if (!ImGui::GetCurrentContext()->NavWindow) ImGui::FocusWindow(ImGui::GetCurrentWindow());
     MoveKeyboardFocus(lesson.tab_step);

@@ -132,6 +132,12 @@ struct Lesson {
         std::string text;            // what the field holds now
     } edit_request;
     ImVec2 field_min, field_max;     // the sentence field drawn last, in CSS pixels
+    struct AnswerBox {               // a quiz answer drawn this frame, in CSS pixels
+        std::string quiz;
+        int option = 0;
+        ImVec2 min, max;
+    };
+    std::vector<AnswerBox> answer_boxes;
     int key_step = 0;                // −1 / +1: the learner pressed ← / → (set from key events, so
                                      // a tap shorter than a frame is not lost)
     int tab_step = 0;                // −1 / +1: Shift+Tab / Tab moves the keyboard focus

@@ -37,14 +37,13 @@ void DrawQuiz(Lesson& lesson, const attn::Block& block) {
         ImGui::PushStyleColor(ImGuiCol_Button, bg);
         ImGui::PushStyleColor(ImGuiCol_ButtonHovered, Mix(bg, t.colors.accent, 0.15f));
         ImGui::PushStyleColor(ImGuiCol_Text, fg);
-        ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
-        const std::string label = mark + block.options[i].text;
-        if (ImGui::Button(label.c_str(), ImVec2(ContentWidth(), 0))) {
+        ImGui::PushStyleColor(ImGuiCol_ButtonActive, Mix(bg, t.colors.accent, 0.25f));
+        if (WrapButton("answer", mark.c_str(), block.options[i].text, ContentWidth())) {
             answers[block.name] = static_cast<int>(i);
             lesson.progress_dirty = true;
         }
-        ImGui::PopStyleVar();
-        ImGui::PopStyleColor(3);
+        lesson.answer_boxes.push_back({block.name, static_cast<int>(i), ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+        ImGui::PopStyleColor(4);
         ImGui::PopID();
     }
     if (answered) {

@@ -35,6 +35,25 @@ float ButtonWidth(const char* label) {
     return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
 }
 
+bool WrapButton(const char* id, const char* mark, const std::string& text, float width) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const ImVec2 pad = style.FramePadding;
+    const float mark_w = ImGui::CalcTextSize(mark).x;
+    const float text_w = std::max(40.0f, width - 2 * pad.x - mark_w);
+    const ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, text_w);
+    const ImVec2 size(width, ts.y + 2 * pad.y);
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const bool pressed = ImGui::InvisibleButton(id, size);
+    const ImGuiCol bg = ImGui::IsItemActive() ? ImGuiCol_ButtonActive : ImGui::IsItemHovered() ? ImGuiCol_ButtonHovered : ImGuiCol_Button;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(bg), style.FrameRounding);
+    const ImU32 fg = ImGui::GetColorU32(ImGuiCol_Text);
+    dl->AddText(ImVec2(pos.x + pad.x, pos.y + pad.y), fg, mark);
+    dl->AddText(nullptr, 0.0f, ImVec2(pos.x + pad.x + mark_w, pos.y + pad.y), fg, text.c_str(), nullptr, text_w);
+    FocusRing(style.FrameRounding);
+    return pressed;
+}
+
 static void heading(ImFont* font, const char* text, float space_before, ImU32 color) {
     if (space_before > 0) ImGui::Dummy(ImVec2(0, space_before));
     ImGui::PushFont(font);

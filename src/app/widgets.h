@@ -40,6 +40,9 @@ void MoveKeyboardFocus(int direction);
 void PressFocusedControl();
 // Width of a button with this label.
 float ButtonWidth(const char* label);
+// A full-width button whose text wraps onto as many lines as it needs (a quiz answer on a phone),
+// with `mark` (○, ✓, ✗) hanging at the left. Colours come from ImGuiCol_Button* and ImGuiCol_Text.
+bool WrapButton(const char* id, const char* mark, const std::string& text, float width);
 
 // [SECTION] Cards -------------------------------------------------------------------------------
 // A card is a group with a rounded background drawn behind it once its size is known.

@@ -174,6 +174,9 @@ LESSON_EXPORT const char* lesson_state() {
         for (const attn::Token& t : e.run.tokens) tokens.push_back(json{{"text", t.text}, {"id", t.id}});
     json row = json::array();
     for (double w : e.row) row.push_back(w);
+    json answers = json::array();
+    for (const app::Lesson::AnswerBox& b : lesson.answer_boxes)
+        answers.push_back(json{{"quiz", b.quiz}, {"option", b.option}, {"x", b.min.x}, {"y", b.min.y}, {"w", b.max.x - b.min.x}, {"h", b.max.y - b.min.y}});
     return reply(json{{"section", app::sections()[static_cast<size_t>(lesson.current)].id},
                       {"text", e.text},
                       {"tokens", tokens},
@@ -191,6 +194,7 @@ LESSON_EXPORT const char* lesson_state() {
                                         {"step", lesson.training.loss.size()}, {"heldOutAccuracy", lesson.training.held_out_last},
                                         {"elapsedMs", lesson.training.elapsed_ms}, {"msTo95", lesson.training.ms_to_95}}},
                       {"quiz", lesson.progress.quiz},
+                      {"answers", answers},
                       {"missingGlyphs", app::MissingGlyphCount()},
                       {"encoder", json{{"n", v.n}, {"block", v.layer}, {"stage", v.stage}, {"change", v.change},
                                        {"more", json{{"x", v.more_min.x}, {"y", v.more_min.y},

@@ -80,6 +80,25 @@ test('encoder block: the N control stacks more blocks and each block\'s change i
   await context.close();
 });
 
+test('check: on a phone, long quiz answers wrap onto more lines and a tap on one records it', async () => {
+  const { page, context, errors } = await openLesson(browser, `${site.url}?section=check`, { width: 390, height: 844, dpr: 2 });
+  await frames(page);
+  const answers = (await page.evaluate(() => window.lesson.state())).answers;
+  const of = (quiz) => answers.filter((a) => a.quiz === quiz);
+  assert.equal(of('attention-is').length, 3, 'the first quiz shows its three answers');
+  for (const a of answers) assert.ok(a.x >= 0 && a.x + a.w <= 390, `answer ${a.quiz}/${a.option} lies within the phone's width`);
+  const oneLine = of('qkv-roles').find((a) => a.option === 1);  // "key"
+  const long = of('attention-is').find((a) => a.option === 1);  // about 80 characters
+  assert.ok(long.h > 1.6 * oneLine.h, `a long answer wraps (${long.h} px tall vs ${oneLine.h} px for "key")`);
+  assert.ok(long.y + long.h < 844, 'the first quiz is on screen without scrolling');
+  await page.mouse.click(long.x + long.w / 2, long.y + long.h - 4);  // its last line: the whole box is the button
+  await frames(page);
+  assert.equal((await page.evaluate(() => window.lesson.state())).quiz['attention-is'], 1);
+  await page.screenshot({ path: shotPath('check-phone-answered') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('setText and tokenize: real BERT ids, clear messages for bad input', async () => {
   const { page, context, errors } = await openLesson(browser, `${site.url}?section=text-to-vectors`);
   const r = await page.evaluate(() => window.lesson.tokenize('Hello world'));
