@@ -15,6 +15,7 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <fstream>
 #include <sstream>
 
@@ -306,6 +307,54 @@ void draw_contents(Lesson& lesson, bool compact) {
     }
 }
 
+// A previous / next button: a small "Previous" or "Next" line over the section's title, which
+// wraps when the button is narrow (a phone). `next` is filled with the accent and right-aligned.
+constexpr float kNavPad = 12.0f;
+
+float nav_button_height(const std::string& title, float w) {
+    if (title.empty()) return 0.0f;
+    const Fonts& f = theme().fonts;
+    const float gs = ImGui::GetIO().FontGlobalScale;  // fonts are rasterised at the pixel ratio
+    const float title_h = f.bold->CalcTextSizeA(f.bold->FontSize * gs, FLT_MAX, w - 2 * kNavPad, title.c_str()).y;
+    return 2 * kNavPad + f.small->FontSize * gs + 2 + title_h;
+}
+
+bool nav_button(const char* id, const char* kicker, const std::string& title, float w, float h, bool next) {
+    const Palette& p = theme().colors;
+    const Fonts& f = theme().fonts;
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const bool pressed = ImGui::InvisibleButton(id, ImVec2(w, h));
+    const bool hovered = ImGui::IsItemHovered();
+    FocusRing();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImU32 bg = next ? (hovered ? Mix(p.accent, p.heading, 0.15f) : p.accent) : (hovered ? Mix(p.accent_soft, p.accent, 0.15f) : p.accent_soft);
+    const ImU32 fg = next ? IM_COL32(255, 255, 255, 255) : p.text;
+    dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), bg, ImGui::GetStyle().FrameRounding);
+    const float inner = w - 2 * kNavPad;
+    const float gs = ImGui::GetIO().FontGlobalScale;
+    const float small_size = f.small->FontSize * gs, title_size = f.bold->FontSize * gs;
+    auto line_x = [&](ImFont* font, float size, const char* b, const char* e) {
+        return next ? pos.x + w - kNavPad - font->CalcTextSizeA(size, FLT_MAX, 0.0f, b, e).x : pos.x + kNavPad;
+    };
+    float y = pos.y + kNavPad;
+    dl->AddText(f.small, small_size, ImVec2(line_x(f.small, small_size, kicker, nullptr), y), next ? WithAlpha(fg, 0.8f) : p.text_muted, kicker);
+    y += small_size + 2;
+    // The title, wrapped line by line so that each line can be right-aligned.
+    const char* s = title.c_str();
+    const char* end = s + title.size();
+    while (s < end) {
+        const char* brk = f.bold->CalcWordWrapPositionA(gs, s, end, inner);
+        if (brk == s) ++brk;  // a single glyph wider than the button: draw it anyway
+        const char* e = brk;
+        while (e > s && e[-1] == ' ') --e;
+        dl->AddText(f.bold, title_size, ImVec2(line_x(f.bold, title_size, s, e), y), fg, s, e);
+        y += title_size;
+        s = brk;
+        while (s < end && *s == ' ') ++s;
+    }
+    return pressed;
+}
+
 void draw_prev_next(Lesson& lesson) {
     const Palette& p = theme().colors;
     const int n = static_cast<int>(sections().size());
@@ -314,24 +363,21 @@ void draw_prev_next(Lesson& lesson) {
     ImGui::GetWindowDrawList()->AddLine(p0, ImVec2(p0.x + ContentWidth(), p0.y), p.card_border);
     ImGui::Dummy(ImVec2(0, 8));
     const float w = ContentWidth();
-    const float bw = std::min(w * 0.48f, 320.0f);
-    if (lesson.current > 0) {
-        const std::string label = "←  " + section_title(lesson, lesson.current - 1);
-        ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
-        if (ImGui::Button(label.c_str(), ImVec2(bw, 44))) lesson.go_to(sections()[static_cast<size_t>(lesson.current - 1)].id);
-        ImGui::PopStyleVar();
+    const float bw = std::min((w - ImGui::GetStyle().ItemSpacing.x) * 0.5f, 320.0f);
+    const bool has_prev = lesson.current > 0, has_next = lesson.current + 1 < n;
+    const std::string prev = has_prev ? section_title(lesson, lesson.current - 1) : std::string();
+    const std::string next = has_next ? section_title(lesson, lesson.current + 1) : std::string();
+    const float h = std::max(nav_button_height(prev, bw), nav_button_height(next, bw));
+    if (has_prev) {
+        if (nav_button("prev", "←  Previous", prev, bw, h, false)) lesson.go_to(sections()[static_cast<size_t>(lesson.current - 1)].id);
         ImGui::SameLine();
     }
-    if (lesson.current + 1 < n) {
-        const std::string label = section_title(lesson, lesson.current + 1) + "  →";
+    if (has_next) {
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, ImGui::GetContentRegionAvail().x - bw));
-        ImGui::PushStyleColor(ImGuiCol_Button, p.accent);
-        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, Mix(p.accent, p.heading, 0.15f));
-        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 255, 255, 255));
-        ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(1.0f, 0.5f));
-        if (ImGui::Button(label.c_str(), ImVec2(bw, 44))) lesson.go_to(sections()[static_cast<size_t>(lesson.current + 1)].id);
-        ImGui::PopStyleVar();
-        ImGui::PopStyleColor(3);
+        const bool go = nav_button("next", "Next  →", next, bw, h, true);
+        lesson.next_min = ImGui::GetItemRectMin();
+        lesson.next_max = ImGui::GetItemRectMax();
+        if (go) lesson.go_to(sections()[static_cast<size_t>(lesson.current + 1)].id);
     } else {
         ImGui::NewLine();
         Caption("This is the end of the lesson. Well done.");
@@ -398,6 +444,7 @@ void DrawLesson(Lesson& lesson) {
     const SectionInfo& info = sections()[static_cast<size_t>(lesson.current)];
     lesson.mark_visited(info.id);
     lesson.answer_boxes.clear();
+    lesson.next_min = lesson.next_max = ImVec2(0, 0);
     handle_keys(lesson);
     if (!ImGui::GetCurrentContext()->NavWindow) ImGui::FocusWindow(ImGui::GetCurrentWindow());
     MoveKeyboardFocus(lesson.tab_step);

@@ -138,6 +138,7 @@ struct Lesson {
         ImVec2 min, max;
     };
     std::vector<AnswerBox> answer_boxes;
+    ImVec2 next_min, next_max;       // the "Next" button at the foot of the page, in CSS pixels
     int key_step = 0;                // −1 / +1: the learner pressed ← / → (set from key events, so
                                      // a tap shorter than a frame is not lost)
     int tab_step = 0;                // −1 / +1: Shift+Tab / Tab moves the keyboard focus

@@ -195,6 +195,8 @@ LESSON_EXPORT const char* lesson_state() {
                                         {"elapsedMs", lesson.training.elapsed_ms}, {"msTo95", lesson.training.ms_to_95}}},
                       {"quiz", lesson.progress.quiz},
                       {"answers", answers},
+                      {"next", json{{"x", lesson.next_min.x}, {"y", lesson.next_min.y},
+                                    {"w", lesson.next_max.x - lesson.next_min.x}, {"h", lesson.next_max.y - lesson.next_min.y}}},
                       {"missingGlyphs", app::MissingGlyphCount()},
                       {"encoder", json{{"n", v.n}, {"block", v.layer}, {"stage", v.stage}, {"change", v.change},
                                        {"more", json{{"x", v.more_min.x}, {"y", v.more_min.y},

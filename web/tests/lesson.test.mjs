@@ -99,6 +99,27 @@ test('check: on a phone, long quiz answers wrap onto more lines and a tap on one
   await context.close();
 });
 
+test('phone: the Next button at the foot of a page fits the screen, its long title wraps, and a tap on it turns the page', async () => {
+  const { page, context, errors } = await openLesson(browser, `${site.url}?section=encoder-block`, { width: 390, height: 844, dpr: 2 });
+  await frames(page);
+  let next = (await page.evaluate(() => window.lesson.state())).next;
+  for (let i = 0; i < 40 && !(next.h > 0 && next.y + next.h < 844); ++i) {
+    await page.mouse.move(195, 400);
+    await page.mouse.wheel(0, 800);
+    await frames(page, 2);
+    next = (await page.evaluate(() => window.lesson.state())).next;
+  }
+  assert.ok(next.h > 0 && next.y + next.h < 844, 'scrolling reaches the foot of the page');
+  assert.ok(next.x >= 0 && next.x + next.w <= 390, `the Next button lies within the phone's width (${next.x}..${next.x + next.w})`);
+  assert.ok(next.h > 80, `"Scaled dot-product attention, step by step" wraps: the button is ${next.h} px tall`);
+  await page.screenshot({ path: shotPath('phone-next-button') });
+  await page.mouse.click(next.x + next.w / 2, next.y + next.h / 2);
+  await frames(page);
+  assert.equal((await page.evaluate(() => window.lesson.state())).section, 'attention-steps');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('setText and tokenize: real BERT ids, clear messages for bad input', async () => {
   const { page, context, errors } = await openLesson(browser, `${site.url}?section=text-to-vectors`);
   const r = await page.evaluate(() => window.lesson.tokenize('Hello world'));
