@@ -307,6 +307,21 @@ void draw_contents(Lesson& lesson, bool compact) {
     }
 }
 
+// `text` cut to `width` with "…" at the end when it is wider (at a UTF-8 character boundary).
+std::string fit_text(std::string text, float width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    while (!text.empty()) {
+        while (!text.empty()) {  // drop one whole character: its continuation bytes, then its lead byte
+            const unsigned char c = static_cast<unsigned char>(text.back());
+            text.pop_back();
+            if ((c & 0xC0) != 0x80) break;
+        }
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        if (ImGui::CalcTextSize((text + "…").c_str()).x <= width) break;
+    }
+    return text + "…";
+}
+
 // A previous / next button: a small "Previous" or "Next" line over the section's title, which
 // wraps when the button is narrow (a phone). `next` is filled with the accent and right-aligned.
 constexpr float kNavPad = 12.0f;
@@ -496,9 +511,11 @@ void DrawLesson(Lesson& lesson) {
         draw_header(lesson);
         if (!sidebar) {
             // Narrow screens: the contents in a menu.
-            const std::string label = "≡  " + std::to_string(lesson.current + 1) + " / " + std::to_string(sections().size()) + "  " +
-                                      section_title(lesson, lesson.current);
-            if (ImGui::Button(label.c_str(), ImVec2(std::min(ContentWidth(), 420.0f), 40))) ImGui::OpenPopup("contents-menu");
+            const float menu_w = std::min(ContentWidth(), 420.0f);
+            const std::string label = fit_text("≡  " + std::to_string(lesson.current + 1) + " / " + std::to_string(sections().size()) +
+                                                   "  " + section_title(lesson, lesson.current),
+                                               menu_w - 2 * ImGui::GetStyle().FramePadding.x);
+            if (ImGui::Button(label.c_str(), ImVec2(menu_w, 40))) ImGui::OpenPopup("contents-menu");
             if (ImGui::BeginPopup("contents-menu")) {
                 draw_contents(lesson, true);
                 ImGui::EndPopup();

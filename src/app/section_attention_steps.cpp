@@ -10,6 +10,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -151,16 +153,24 @@ void saturation_demo() {
     }
     Paragraph("Pick a width for random queries and keys, and compare one query's attention over six "
               "keys with and without the division.");
-    ImGui::SetNextItemWidth(std::min(ContentWidth(), 320.0f));
-    ImGui::SliderInt("##dk", &dk, 3, 512, "d_k = %d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+    // The value beside the slider, not on it, where the grab would cover it.
+    const std::string value = "d_k = " + std::to_string(dk);
+    const float value_w = ImGui::CalcTextSize("d_k = 512").x;
+    ImGui::SetNextItemWidth(std::min(ContentWidth() - value_w - ImGui::GetStyle().ItemInnerSpacing.x * 2, 320.0f));
+    ImGui::SliderInt("##dk", &dk, 3, 512, "", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x * 2);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(value.c_str());
     const std::vector<std::string> label = {"query"};
     MatrixStyle style;
     style.attention = true;
-    style.cell_width = 50;
+    // Six cells on a line, narrower on a phone (MatrixWidth: label column + cells of width + 3).
+    const float label_w = MatrixWidth(label, 0);
+    style.cell_width = std::clamp((ContentWidth() - label_w) / kKeys - 3.0f, 36.0f, 50.0f);
     Flow flow(24);
-    flow.next(matrix_width(kKeys, 50));
+    flow.next(MatrixWidth(label, kKeys, style.cell_width));
     MatrixView("sat_scaled", "softmax(QKᵀ / √d_k)", label, weights_scaled, style);
-    flow.next(matrix_width(kKeys, 50));
+    flow.next(MatrixWidth(label, kKeys, style.cell_width));
     MatrixView("sat_raw", "softmax(QKᵀ), unscaled", label, weights_raw, style);
     Caption("Largest weight: " + fmt(weights_scaled.maxCoeff()) + " scaled, " + fmt(weights_raw.maxCoeff()) +
             " unscaled. A weight near 1 means the softmax has saturated: its gradient all but vanishes, "
