@@ -343,7 +343,7 @@ bool nav_button(const char* id, const char* kicker, const std::string& title, fl
     FocusRing();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImU32 bg = next ? (hovered ? Mix(p.accent, p.heading, 0.15f) : p.accent) : (hovered ? Mix(p.accent_soft, p.accent, 0.15f) : p.accent_soft);
-    const ImU32 fg = next ? IM_COL32(255, 255, 255, 255) : p.text;
+    const ImU32 fg = next ? p.on_accent : p.text;
     dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), bg, ImGui::GetStyle().FrameRounding);
     const float inner = w - 2 * kNavPad;
     const float gs = ImGui::GetIO().FontGlobalScale;

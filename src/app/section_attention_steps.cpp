@@ -250,7 +250,7 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
         if (s) SameLineIfFits(ButtonWidth(kSteps[s]), 6);
         const bool active = w.step == s;
         ImGui::PushStyleColor(ImGuiCol_Button, active ? t.colors.accent : t.colors.accent_soft);
-        ImGui::PushStyleColor(ImGuiCol_Text, active ? IM_COL32(255, 255, 255, 255) : t.colors.accent);
+        ImGui::PushStyleColor(ImGuiCol_Text, active ? t.colors.on_accent : t.colors.accent);
         if (ImGui::Button(kSteps[s])) w.step = s;
         ImGui::PopStyleColor(2);
     }

@@ -258,7 +258,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     // Controls: how many blocks are stacked, which one is drawn, and stepping the data through.
     auto pill = [&](const char* label, bool on, float w) {
         ImGui::PushStyleColor(ImGuiCol_Button, on ? t.colors.accent : t.colors.accent_soft);
-        ImGui::PushStyleColor(ImGuiCol_Text, on ? IM_COL32(255, 255, 255, 255) : t.colors.accent);
+        ImGui::PushStyleColor(ImGuiCol_Text, on ? t.colors.on_accent : t.colors.accent);
         const bool pressed = ImGui::Button(label, ImVec2(w, 0));
         ImGui::PopStyleColor(2);
         return pressed;

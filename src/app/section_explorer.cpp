@@ -35,7 +35,7 @@ void selector_buttons(const char* label, int* value, int lo, int count, const ch
         const bool on = *value == i;
         ImGui::PushID(i);
         ImGui::PushStyleColor(ImGuiCol_Button, on ? t.colors.accent : t.colors.accent_soft);
-        ImGui::PushStyleColor(ImGuiCol_Text, on ? IM_COL32(255, 255, 255, 255) : t.colors.accent);
+        ImGui::PushStyleColor(ImGuiCol_Text, on ? t.colors.on_accent : t.colors.accent);
         if (ImGui::Button(text, ImVec2(i < 0 ? 0 : 34, 0))) *value = i;
         ImGui::PopStyleColor(2);
         ImGui::PopID();
@@ -113,11 +113,11 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
         ChipStyle s;
         if (i == e.selected) {
             s.bg = t.colors.query;
-            s.fg = IM_COL32(255, 255, 255, 255);
+            s.fg = t.colors.on_accent;
         } else if (!e.row.empty()) {
             const float w = static_cast<float>(e.row[static_cast<size_t>(i)]);
             s.bg = Mix(t.colors.card, t.colors.attention, std::min(1.0f, w * 1.6f));
-            s.fg = w > 0.45f ? IM_COL32(255, 255, 255, 255) : t.colors.query;
+            s.fg = w > 0.45f ? t.colors.on_attention : t.colors.query;
             s.weight = w;
         } else {
             s.bg = t.colors.query_soft;

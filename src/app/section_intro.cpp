@@ -37,7 +37,7 @@ void Widget_Prediction(Lesson& lesson, const attn::Block&) {
         if (i) SameLineIfFits(ButtonWidth(kReferents[i]));
         const bool chosen = p.prediction == i;
         ImGui::PushStyleColor(ImGuiCol_Button, chosen ? t.colors.query : t.colors.query_soft);
-        ImGui::PushStyleColor(ImGuiCol_Text, chosen ? IM_COL32(255, 255, 255, 255) : t.colors.query);
+        ImGui::PushStyleColor(ImGuiCol_Text, chosen ? t.colors.on_accent : t.colors.query);
         if (ImGui::Button(kReferents[i])) {
             p.prediction = i;
             lesson.progress_dirty = true;
@@ -83,7 +83,7 @@ void DrawTerms(Lesson&, const attn::Block& block) {
     const int clicked = TokenChips("terms", words, [&](int i) {
         ChipStyle s;
         s.bg = i == pinned ? t.colors.accent : t.colors.accent_soft;
-        s.fg = i == pinned ? IM_COL32(255, 255, 255, 255) : t.colors.accent;
+        s.fg = i == pinned ? t.colors.on_accent : t.colors.accent;
         return s;
     }, &hovered, nullptr, t.fonts.bold);
     if (clicked >= 0) pinned = pinned == clicked ? -1 : clicked;

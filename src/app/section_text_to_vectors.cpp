@@ -111,7 +111,7 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
     TokenChips("tokens", pieces, [&](int i) {
         ChipStyle s;
         s.bg = i == hovered ? t.colors.query : t.colors.query_soft;
-        s.fg = i == hovered ? IM_COL32(255, 255, 255, 255) : t.colors.query;
+        s.fg = i == hovered ? t.colors.on_accent : t.colors.query;
         if (run.unknown[static_cast<size_t>(i)]) s.border = t.colors.warn;
         return s;
     }, &h);

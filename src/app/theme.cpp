@@ -38,6 +38,8 @@ Palette light_palette() {
     p.value = rgb(46, 125, 50);
     p.value_soft = rgb(226, 242, 227);
     p.attention = rgb(245, 124, 0);
+    p.on_accent = rgb(255, 255, 255);
+    p.on_attention = rgb(255, 255, 255);
     p.good = rgb(46, 125, 50);
     p.bad = rgb(198, 40, 40);
     p.warn = rgb(191, 112, 0);
@@ -63,6 +65,8 @@ Palette dark_palette() {
     p.value = rgb(129, 199, 132);
     p.value_soft = rgb(34, 60, 38);
     p.attention = rgb(255, 152, 40);
+    p.on_accent = rgb(24, 18, 44);     // the dark theme's accents are light: dark text reads on them
+    p.on_attention = rgb(36, 22, 8);
     p.good = rgb(129, 199, 132);
     p.bad = rgb(239, 113, 113);
     p.warn = rgb(255, 183, 77);

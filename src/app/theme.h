@@ -13,6 +13,8 @@ struct Palette {
     ImU32 key, key_soft;       // keys teal
     ImU32 value, value_soft;   // values green
     ImU32 attention;           // attention weights orange (alpha carries the weight)
+    ImU32 on_accent;           // text on a filled accent or query colour (a chosen button)
+    ImU32 on_attention;        // text on a strong attention orange
     ImU32 good, bad, warn;
     ImU32 heat_neg, heat_pos;  // diverging heat strips: negative blue, positive red
 };

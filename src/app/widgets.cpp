@@ -322,7 +322,7 @@ int MatrixView(const char* id, const char* title, const std::vector<std::string>
             const ImVec2 ts = ImGui::CalcTextSize(buf);
             const bool strong = style.attention && v > 0.6f;
             dl->AddText(ImVec2(b.x - ts.x - 7, a.y + (cell_h - ts.y) * 0.5f),
-                        strong ? IM_COL32(255, 255, 255, 255) : t.colors.text, buf);
+                        strong ? t.colors.on_attention : t.colors.text, buf);
             ImGui::PopFont();
         }
     }
