@@ -66,6 +66,78 @@ void raw_text(const SentenceRun& run, int hovered) {
     ImGui::Dummy(ImVec2(width, y + line_h));
 }
 
+// The first `n` numbers of a row, as the table shows them.
+std::string first_numbers(const attn::Mat& m, Eigen::Index row, int n) {
+    std::string nums;
+    for (int j = 0; j < n && j < m.cols(); ++j) nums += (j ? "  " : "") + fmt2(m(row, j));
+    return nums;
+}
+
+// Narrow screens (a phone): the table's columns become rows under each token, so that the
+// embedding, the position and their sum all keep their numbers and their strip.
+void vector_rows(Lesson& lesson, const SentenceRun& run, int hovered) {
+    const Theme& t = theme();
+    const attn::EncoderCache& c = run.cache;
+    const float avail = ContentWidth();
+    static const char* const kStages[] = {"embedding", "+ position", "= input"};
+    const attn::Mat* mats[] = {&c.embedded, &c.positions, &c.input};
+    ImGui::PushFont(t.fonts.small);
+    const float label_w = ImGui::CalcTextSize("+ position").x + 12;
+    ImGui::PopFont();
+    ImGui::PushFont(t.fonts.mono);
+    const float nums_w = ImGui::CalcTextSize("-0.00  -0.00 …").x + 12;
+    ImGui::PopFont();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    for (size_t i = 0; i < run.tokens.size(); ++i) {
+        ImGui::PushID(static_cast<int>(i));
+        const ImVec2 top = ImGui::GetCursorScreenPos();
+        dl->ChannelsSplit(2);
+        dl->ChannelsSetCurrent(1);
+        ImGui::Dummy(ImVec2(0, 2));
+        ImGui::PushFont(t.fonts.bold);
+        ImGui::PushStyleColor(ImGuiCol_Text, t.colors.query);
+        ImGui::TextUnformatted(run.tokens[i].text.c_str());
+        ImGui::PopStyleColor();
+        ImGui::PopFont();
+        ImGui::SameLine(0, 12);
+        ImGui::PushFont(t.fonts.mono);
+        ImGui::PushStyleColor(ImGuiCol_Text, t.colors.text_muted);
+        ImGui::Text("ID %d", run.tokens[i].id);
+        ImGui::PopStyleColor();
+        ImGui::PopFont();
+        if (run.unknown[i]) Caption("unknown to the model");
+        ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 6));
+        for (int s = 0; s < 3; ++s) {
+            const float x0 = ImGui::GetCursorPosX();
+            const float y0 = ImGui::GetCursorPosY();
+            ImGui::PushFont(t.fonts.small);
+            ImGui::SetCursorPosY(y0 + 2);
+            ImGui::PushStyleColor(ImGuiCol_Text, t.colors.text_muted);
+            ImGui::TextUnformatted(kStages[s]);
+            ImGui::PopStyleColor();
+            ImGui::PopFont();
+            ImGui::SameLine(x0 + label_w);
+            ImGui::SetCursorPosY(y0);
+            ImGui::PushFont(t.fonts.mono);
+            ImGui::TextUnformatted((first_numbers(*mats[s], static_cast<Eigen::Index>(i), 2) + " …").c_str());
+            ImGui::PopFont();
+            ImGui::SameLine(x0 + label_w + nums_w);
+            ImGui::SetCursorPosY(y0 + 5);
+            HeatStrip(kStages[s], *mats[s], static_cast<Eigen::Index>(i), std::max(40.0f, ContentWidth() - 2), 10, 2.0f);
+        }
+        ImGui::PopStyleVar();
+        ImGui::Dummy(ImVec2(0, 4));
+        const ImVec2 bottom(top.x + avail, ImGui::GetCursorScreenPos().y);
+        dl->ChannelsSetCurrent(0);
+        if (static_cast<int>(i) == hovered) dl->AddRectFilled(ImVec2(top.x - 8, top.y), ImVec2(bottom.x + 8, bottom.y), WithAlpha(t.colors.query, 0.14f), 6);
+        dl->AddLine(ImVec2(top.x, bottom.y), bottom, t.colors.card_border);
+        dl->ChannelsMerge();
+        if (ImGui::IsMouseHoveringRect(top, bottom)) lesson.pipeline.hovered = static_cast<int>(i);
+        ImGui::Dummy(ImVec2(0, 4));
+        ImGui::PopID();
+    }
+}
+
 }  // namespace
 
 void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
@@ -123,21 +195,19 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
     const attn::EncoderCache& c = run.cache;
     const int d = static_cast<int>(c.input.cols());
     const float avail = ContentWidth();
-    const bool narrow = avail < 600;
-    const int shown = narrow ? 2 : 3;
-    if (ImGui::BeginTable("vectors", narrow ? 4 : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp,
-                          ImVec2(avail, 0))) {
-        ImGui::TableSetupColumn("Token", 0, narrow ? 0.9f : 0.8f);
+    if (avail < 600) {
+        vector_rows(lesson, run, hovered);
+    } else if (ImGui::BeginTable("vectors", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp,
+                                 ImVec2(avail, 0))) {
+        ImGui::TableSetupColumn("Token", 0, 0.8f);
         ImGui::TableSetupColumn("ID", 0, 0.55f);
         ImGui::TableSetupColumn(("Embedding (" + std::to_string(d) + " numbers)").c_str(), 0, 1.4f);
         ImGui::TableSetupColumn("+ Position", 0, 1.4f);
-        if (!narrow) ImGui::TableSetupColumn("= Input to the encoder", 0, 1.4f);
+        ImGui::TableSetupColumn("= Input to the encoder", 0, 1.4f);
         ImGui::TableHeadersRow();
         auto vec_cell = [&](const char* id, const attn::Mat& m, Eigen::Index row) {
-            std::string nums;
-            for (int j = 0; j < shown && j < d; ++j) nums += (j ? "  " : "") + fmt2(m(row, j));
             ImGui::PushFont(t.fonts.mono);
-            ImGui::TextUnformatted((nums + " …").c_str());
+            ImGui::TextUnformatted((first_numbers(m, row, 3) + " …").c_str());
             ImGui::PopFont();
             HeatStrip(id, m, row, std::max(40.0f, ImGui::GetContentRegionAvail().x - 4), 10, 2.0f);
         };
@@ -160,10 +230,8 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
             vec_cell("emb", c.embedded, static_cast<Eigen::Index>(i));
             ImGui::TableSetColumnIndex(3);
             vec_cell("pos", c.positions, static_cast<Eigen::Index>(i));
-            if (!narrow) {
-                ImGui::TableSetColumnIndex(4);
-                vec_cell("sum", c.input, static_cast<Eigen::Index>(i));
-            }
+            ImGui::TableSetColumnIndex(4);
+            vec_cell("sum", c.input, static_cast<Eigen::Index>(i));
             ImGui::PopID();
             if (ImGui::IsMouseHoveringRect(row_min, ImVec2(row_min.x + avail, ImGui::GetCursorScreenPos().y))) p.hovered = static_cast<int>(i);
         }
