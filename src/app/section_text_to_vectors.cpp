@@ -75,7 +75,7 @@ std::string first_numbers(const attn::Mat& m, Eigen::Index row, int n) {
 
 // Narrow screens (a phone): the table's columns become rows under each token, so that the
 // embedding, the position and their sum all keep their numbers and their strip.
-void vector_rows(Lesson& lesson, const SentenceRun& run, int hovered) {
+void vector_rows(Pipeline& pipeline, const SentenceRun& run, int hovered) {
     const Theme& t = theme();
     const attn::EncoderCache& c = run.cache;
     const float avail = ContentWidth();
@@ -132,7 +132,7 @@ void vector_rows(Lesson& lesson, const SentenceRun& run, int hovered) {
         if (static_cast<int>(i) == hovered) dl->AddRectFilled(ImVec2(top.x - 8, top.y), ImVec2(bottom.x + 8, bottom.y), WithAlpha(t.colors.query, 0.14f), 6);
         dl->AddLine(ImVec2(top.x, bottom.y), bottom, t.colors.card_border);
         dl->ChannelsMerge();
-        if (ImGui::IsMouseHoveringRect(top, bottom)) lesson.pipeline.hovered = static_cast<int>(i);
+        if (ImGui::IsMouseHoveringRect(top, bottom)) pipeline.hovered = static_cast<int>(i);
         ImGui::Dummy(ImVec2(0, 4));
         ImGui::PopID();
     }
@@ -196,7 +196,7 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
     const int d = static_cast<int>(c.input.cols());
     const float avail = ContentWidth();
     if (avail < 600) {
-        vector_rows(lesson, run, hovered);
+        vector_rows(p, run, hovered);
     } else if (ImGui::BeginTable("vectors", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp,
                                  ImVec2(avail, 0))) {
         ImGui::TableSetupColumn("Token", 0, 0.8f);
