@@ -185,24 +185,73 @@
     }
   }
 
-  function setupTextEdit() {
+  // Sentence fields: while one is edited, a real <input> lies over it, so the browser gives
+  // paste, copy, undo, input methods (IME), spellcheck settings, the on-screen keyboard and the
+  // screen reader's text field. Enter or leaving the field applies the text; Esc cancels; Tab
+  // and Shift+Tab apply it and move the lesson's keyboard focus on.
+  const edit = { open: false };
+
+  function placeEdit(input, r) {
+    const canvas = Module.canvas.getBoundingClientRect();
+    input.style.left = `${canvas.left + r.x}px`;
+    input.style.top = `${canvas.top + r.y}px`;
+    input.style.width = `${r.w}px`;
+    input.style.height = `${r.h}px`;
+  }
+
+  function closeEdit(apply, tab) {
     const input = document.getElementById('text-edit');
-    if (!input) return;
-    const commit = () => {
-      if (input.hidden) return;
-      input.hidden = true;
+    if (!input || !edit.open) return;
+    edit.open = false;
+    input.hidden = true;
+    if (apply) {
       const r = lesson.setText(input.value);
       if (typeof r === 'string') {
         reportError(r);
         Module.ccall('lesson_set_banner', null, ['string'], [r]);
       }
-      Module.canvas.focus();
-    };
+    }
+    Module.ccall('lesson_edit_end', null, ['number'], [tab || 0]);
+    if (document.activeElement === input || document.activeElement === document.body) Module.canvas.focus();
+  }
+
+  function setupTextEdit() {
+    const input = document.getElementById('text-edit');
+    if (!input) return;
     input.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') { e.preventDefault(); commit(); }
-      if (e.key === 'Escape') { input.hidden = true; }
+      if (e.isComposing) return;  // Enter or Esc inside an input method's composition belongs to it
+      if (e.key === 'Enter') { e.preventDefault(); closeEdit(true); }
+      else if (e.key === 'Escape') { e.preventDefault(); closeEdit(false); }
+      else if (e.key === 'Tab') { e.preventDefault(); closeEdit(true, e.shiftKey ? -1 : 1); }
     });
-    input.addEventListener('blur', commit);
+    input.addEventListener('input', () => {
+      if (edit.open) Module.ccall('lesson_edit_draft', null, ['string'], [input.value.replace(/\u0000/g, '')]);
+    });
+    input.addEventListener('blur', () => closeEdit(true));
+  }
+
+  // Copies text to the system clipboard (the lesson's "Copy" buttons, pressed by the learner).
+  function copyText(text) {
+    const fallback = () => {
+      const area = document.createElement('textarea');
+      area.value = text;
+      area.setAttribute('readonly', '');
+      area.style.position = 'fixed';
+      area.style.opacity = '0';
+      document.body.appendChild(area);
+      area.select();
+      let ok = false;
+      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+      area.remove();
+      Module.canvas.focus();
+      return ok;
+    };
+    const done = (ok) => Module.ccall('lesson_copied', null, ['number'], [ok ? 1 : 0]);
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(() => done(true), () => done(fallback()));
+    } else {
+      done(fallback());
+    }
   }
 
   function onMessage(event) {
@@ -232,9 +281,7 @@
       }
       applyUrl();
       window.addEventListener('message', onMessage);
-      if (window.matchMedia && window.matchMedia('(pointer: coarse)').matches) {
-        Module.ccall('lesson_set_touch_input', null, ['number'], [1]);
-      }
+      Module.ccall('lesson_set_dom_text_input', null, ['number'], [1]);
       // SDL cancels mousedown, which would stop a click from focusing the canvas; keys go to
       // the lesson only while it has focus.
       Module.canvas.addEventListener('pointerdown', () => Module.canvas.focus(), true);
@@ -255,21 +302,26 @@
       }
       try { post('progress', { completed: JSON.parse(json).visited }); } catch (e) { /* ignore */ }
     },
-    // A real input laid over the canvas's sentence field, so that touch screens show their keyboard.
+    // Opens the page's input over a sentence field (see closeEdit).
     editText(json) {
       const r = JSON.parse(json);
       const input = document.getElementById('text-edit');
       if (!input) return;
-      const canvas = Module.canvas.getBoundingClientRect();
-      input.style.left = `${canvas.left + r.x}px`;
-      input.style.top = `${canvas.top + r.y}px`;
-      input.style.width = `${r.w}px`;
-      input.style.height = `${r.h}px`;
+      placeEdit(input, r);
       input.value = r.text;
       input.hidden = false;
+      edit.open = true;
       input.focus();
-      input.select();
+      // Tabbed to: all selected, as a web page's field; clicked or tapped: the caret at the end.
+      if (r.selectAll) input.select();
+      else input.setSelectionRange(input.value.length, input.value.length);
     },
+    moveEdit(json) {
+      const input = document.getElementById('text-edit');
+      if (input && edit.open) placeEdit(input, JSON.parse(json));
+    },
+    closeEdit() { setTimeout(() => closeEdit(true), 0); },  // not from inside the frame that asked
+    copyText(text) { copyText(text); },
     // A font for characters beyond the lesson's own (other scripts, CJK, emoji), fetched only
     // when some text needs it; the lesson redraws with it once it is in the file system.
     fetchFont(file) {

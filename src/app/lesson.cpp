@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -108,6 +109,15 @@ const LessonModel& Lesson::explorer_model() const {
     return explorer.use_trained && trained.trained ? trained : untrained;
 }
 
+void Lesson::refresh_explorer() {
+    Explorer& e = explorer;
+    if (!e.dirty) return;
+    explorer_model().run(e.run, tokenizer.get(), text);
+    e.dirty = false;
+    if (e.selected >= static_cast<int>(e.run.tokens.size())) e.selected = -1;
+    if (e.selected < 0 && e.run.ok()) e.selected = find_token(e.run, "it");
+}
+
 void Lesson::mark_visited(const std::string& id) {
     if (!progress.has(id)) {
         progress.visited.push_back(id);
@@ -134,37 +144,96 @@ std::string Lesson::set_text(const std::string& text) {
     }
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) return "The sentence is empty; it was not changed.";
     NoteText(text);  // characters beyond the lesson's fonts: their fallback font is fetched
-    explorer.text = text;
-    pipeline.text = text;
+    this->text = text;
     explorer.selected = -1;
     explorer.dirty = pipeline.dirty = true;
     return "";
 }
 
-bool SentenceField(Lesson& lesson, const char* hint, char* buf, size_t size) {
-    const float w = ContentWidth();
-    bool changed = false;
-    if (lesson.touch_text_input) {
-        const Theme& t = theme();
-        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
-        ImGui::PushStyleColor(ImGuiCol_Text, t.colors.text);
-        ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
-        const std::string label = std::string(*buf ? buf : hint) + "  ✎##field";
-        if (ImGui::Button(label.c_str(), ImVec2(w, 0))) {
-            lesson.edit_request.pending = true;
-            lesson.edit_request.min = ImGui::GetItemRectMin();
-            lesson.edit_request.max = ImGui::GetItemRectMax();
-            lesson.edit_request.text = buf;
+namespace {
+
+// `text` cut to `width` with "…" at the end when it is wider (at a UTF-8 character boundary).
+std::string fit_text(std::string text, float width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    while (!text.empty()) {
+        while (!text.empty()) {  // drop one whole character: its continuation bytes, then its lead byte
+            const unsigned char c = static_cast<unsigned char>(text.back());
+            text.pop_back();
+            if ((c & 0xC0) != 0x80) break;
         }
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        if (ImGui::CalcTextSize((text + "…").c_str()).x <= width) break;
+    }
+    return text + "…";
+}
+
+}  // namespace
+
+void SentenceField(Lesson& lesson, const char* hint) {
+    const float w = ContentWidth();
+    if (lesson.dom_text_input) {
+        const char* buf = lesson.text.c_str();
+        const Theme& t = theme();
+        Lesson::TextEdit& ed = lesson.edit;
+        const std::string shown = ed.active ? ed.draft : std::string(buf);
+        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::GetStyleColorVec4(ImGuiCol_FrameBgHovered));
+        ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImGui::GetStyleColorVec4(ImGuiCol_FrameBgActive));
+        ImGui::PushStyleColor(ImGuiCol_Text, shown.empty() ? t.colors.text_muted : t.colors.text);
+        ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
+        const std::string label = fit_text(shown.empty() ? hint : shown, w - 2 * ImGui::GetStyle().FramePadding.x - 30) + "##field";
+        const bool pressed = ImGui::Button(label.c_str(), ImVec2(w, 0));
+        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        ImGui::GetWindowDrawList()->AddText(ImVec2(b.x - 26, a.y + ImGui::GetStyle().FramePadding.y), t.colors.text_muted, "✎");
         ImGui::PopStyleVar();
-        ImGui::PopStyleColor(2);
+        ImGui::PopStyleColor(4);
+        FocusRing(ImGui::GetStyle().FrameRounding);
+        // Tabbing onto the field opens it, as a web page's text field takes the keyboard.
+        const ImGuiContext& g = *GImGui;
+        const bool tabbed = g.NavJustMovedToId == ImGui::GetItemID() && !g.NavDisableHighlight;
+        if ((pressed || tabbed) && !ed.active) {
+            ed.pending = true;
+            ed.select_all = tabbed;
+            ed.draft = buf;
+            ed.min = a;
+            ed.max = b;
+        }
+        if (ed.active && (a.x != ed.min.x || a.y != ed.min.y || b.x != ed.max.x || b.y != ed.max.y)) {
+            ed.min = a;
+            ed.max = b;
+            ed.moved = true;
+        }
+        ed.drawn = true;
+        AddControl("field", hint, buf);
     } else {
+        char* buf = lesson.text_input;
         ImGui::SetNextItemWidth(w);
-        changed = ImGui::InputTextWithHint("##sentence", hint, buf, size);
+        if (!ImGui::IsItemActive() && lesson.text != buf) std::snprintf(buf, sizeof lesson.text_input, "%s", lesson.text.c_str());
+        if (ImGui::InputTextWithHint("##sentence", hint, buf, sizeof lesson.text_input)) {
+            const std::string error = lesson.set_text(buf);
+            if (!error.empty()) lesson.banner = error;
+        }
+        AddControl("field", hint, buf);
     }
     lesson.field_min = ImGui::GetItemRectMin();
     lesson.field_max = ImGui::GetItemRectMax();
-    return changed;
+}
+
+void CopyButton(Lesson& lesson, const char* id, const char* label, const std::string& text) {
+    Lesson::Clipboard& c = lesson.clipboard;
+    ImGui::PushID(id);
+    if (ImGui::SmallButton(label)) {
+        c.pending = text;
+        c.source = id;
+        c.status.clear();
+    }
+    AddControl("button", label);
+    ImGui::PopID();
+    if (c.source != id || c.status.empty()) return;
+    if (c.status_time < 0) c.status_time = ImGui::GetTime();
+    if (ImGui::GetTime() - c.status_time > 3.0) return;
+    ImGui::SameLine();
+    Caption(c.status);
 }
 
 // [SECTION] Blocks of the lesson file ----------------------------------------------------------------
@@ -293,6 +362,7 @@ void draw_contents(Lesson& lesson, bool compact) {
         const ImVec2 ts = ImGui::CalcTextSize(title.c_str(), nullptr, false, text_w);
         const float h = std::max(34.0f, ts.y + 14);
         if (ImGui::InvisibleButton("item", ImVec2(w, h))) lesson.go_to(s.id);
+        AddControl("link", title, current ? "current" : "");
         FocusRing();
         const bool hovered = ImGui::IsItemHovered();
         ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -305,21 +375,6 @@ void draw_contents(Lesson& lesson, bool compact) {
         ImGui::PopFont();
         ImGui::PopID();
     }
-}
-
-// `text` cut to `width` with "…" at the end when it is wider (at a UTF-8 character boundary).
-std::string fit_text(std::string text, float width) {
-    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
-    while (!text.empty()) {
-        while (!text.empty()) {  // drop one whole character: its continuation bytes, then its lead byte
-            const unsigned char c = static_cast<unsigned char>(text.back());
-            text.pop_back();
-            if ((c & 0xC0) != 0x80) break;
-        }
-        while (!text.empty() && text.back() == ' ') text.pop_back();
-        if (ImGui::CalcTextSize((text + "…").c_str()).x <= width) break;
-    }
-    return text + "…";
 }
 
 // A previous / next button: a small "Previous" or "Next" line over the section's title, which
@@ -339,6 +394,7 @@ bool nav_button(const char* id, const char* kicker, const std::string& title, fl
     const Fonts& f = theme().fonts;
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     const bool pressed = ImGui::InvisibleButton(id, ImVec2(w, h));
+    AddControl("button", std::string(next ? "Next: " : "Previous: ") + title);
     const bool hovered = ImGui::IsItemHovered();
     FocusRing();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -408,7 +464,7 @@ void handle_keys(Lesson& lesson) {
     if (target >= 0 && target < static_cast<int>(sections().size())) lesson.go_to(sections()[static_cast<size_t>(target)].id);
 }
 
-// Dragging the page (finger or mouse) on an empty spot scrolls it, as touch screens expect.
+// Dragging the page with the mouse on an empty spot scrolls it.
 void drag_to_scroll() {
     const ImGuiIO& io = ImGui::GetIO();
     if (ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 4.0f) &&
@@ -460,6 +516,9 @@ void DrawLesson(Lesson& lesson) {
     lesson.mark_visited(info.id);
     lesson.answer_boxes.clear();
     lesson.next_min = lesson.next_max = ImVec2(0, 0);
+    lesson.edit.drawn = false;
+    BeginControls(lesson.controls);
+    TouchScrollFrame(lesson.touch, ImGui::GetIO().DeltaTime);
     handle_keys(lesson);
     if (!ImGui::GetCurrentContext()->NavWindow) ImGui::FocusWindow(ImGui::GetCurrentWindow());
     MoveKeyboardFocus(lesson.tab_step);
@@ -516,6 +575,7 @@ void DrawLesson(Lesson& lesson) {
                                                    "  " + section_title(lesson, lesson.current),
                                                menu_w - 2 * ImGui::GetStyle().FramePadding.x);
             if (ImGui::Button(label.c_str(), ImVec2(menu_w, 40))) ImGui::OpenPopup("contents-menu");
+            AddControl("menu", "Contents", section_title(lesson, lesson.current));
             if (ImGui::BeginPopup("contents-menu")) {
                 draw_contents(lesson, true);
                 ImGui::EndPopup();
@@ -543,7 +603,9 @@ void DrawLesson(Lesson& lesson) {
     if (!lesson.single_section) draw_prev_next(lesson);
     ImGui::Dummy(ImVec2(0, 40));
     ImGui::PopTextWrapPos();
-    drag_to_scroll();
+    if (!lesson.touch.in_use) drag_to_scroll();  // fingers scroll through app/touch.h
+    lesson.page_scroll = ImGui::GetScrollY();
+    lesson.page_scroll_max = ImGui::GetScrollMaxY();
     ImGui::EndChild();
     ImGui::End();
 }

@@ -5,7 +5,9 @@
 // widget_table(). Sections and their order are those of the browser contract (DESIGN.md).
 #pragma once
 
+#include "app/controls.h"
 #include "app/model.h"
+#include "app/touch.h"
 #include "core/attention.h"
 #include "core/lesson_doc.h"
 
@@ -37,9 +39,7 @@ struct TokenBox {
 };
 
 struct Explorer {
-    std::string text = "The animal did not cross the street because it was too tired";
-    char input[512] = {};
-    SentenceRun run;
+    SentenceRun run;             // Lesson::text through the explorer's model
     bool use_trained = true;
     int selected = -1;           // token whose attention is shown
     int layer = 1, head = -1;    // the last layer, mean of its heads: where "it" finds its referent
@@ -50,9 +50,7 @@ struct Explorer {
 };
 
 struct Pipeline {
-    std::string text = "Hello world";
-    char input[512] = {};
-    SentenceRun run;
+    SentenceRun run;                 // Lesson::text through the BERT-vocabulary embeddings
     attn::Mat positions;             // (max(16, T), d) the positional-encoding heatmap
     std::vector<std::string> position_labels;
     int hovered = -1;
@@ -66,6 +64,7 @@ struct EncoderView {
     int stage = 0;          // how far the data has stepped through the block
     int selected_box = 1;
     LessonModel stacked;    // N blocks of the same width, untrained: used when N is not the model's own
+    int stacked_n = 0;      // how many blocks `stacked` has (0: not built yet)
     SentenceRun run;        // the explorer's sentence through `stacked`
     std::vector<double> change;  // per block shown: relative_change() of its vectors
     ImVec2 more_min, more_max;   // the "+" button drawn last, in CSS pixels
@@ -104,6 +103,10 @@ struct SectionInfo {
 
 struct Lesson {
     int current = 0;
+    // The sentence of the lesson: one for the tokenizer pipeline, the encoder block and the
+    // explorer, shown by every sentence field (set_text changes it everywhere).
+    std::string text = "The animal did not cross the street because it was too tired";
+    char text_input[512] = {};       // the native ImGui field's buffer
     attn::LessonDoc doc;
     std::string doc_error;           // why the lesson text could not be read
     std::string banner;              // a message at the top of the page until dismissed
@@ -123,14 +126,28 @@ struct Lesson {
     Training training;
     int section_changed = 0;         // bumped whenever the section changes (for the page)
     bool scroll_to_top = false;
-    // Touch screens: the canvas cannot summon the on-screen keyboard, so sentence fields ask the
-    // page to lay a real text input over them (see SentenceField).
-    bool touch_text_input = false;
-    struct EditRequest {
-        bool pending = false;
-        ImVec2 min, max;
-        std::string text;            // what the field holds now
-    } edit_request;
+    // Sentence fields on the web are a real <input> that the page lays over the field while it is
+    // edited: the browser then gives paste, copy, undo, input methods, the on-screen keyboard and
+    // the screen reader's text field. Natively they are ImGui text fields.
+    bool dom_text_input = false;
+    struct TextEdit {
+        bool pending = false;        // ask the page to open its input over the field
+        bool active = false;         // the page's input is open
+        bool moved = false;          // the field moved while it is open (the page scrolled)
+        bool drawn = false;          // the field was drawn this frame (else the page closes its input)
+        bool select_all = false;     // opened by Tab: the text starts selected, as on a web page
+        ImVec2 min, max;             // where the field is, in CSS pixels
+        std::string draft;           // what the input holds, shown by the canvas meanwhile
+    } edit;
+    struct Clipboard {
+        std::string pending;         // text a Copy button asked to put on the system clipboard
+        std::string source;          // which Copy button asked
+        std::string status;          // "Copied" or why not, shown beside that button for a moment
+        double status_time = -1;     // ImGui time the status was first shown
+    } clipboard;
+    TouchScroll touch;               // fingers: tap, drag to scroll, flick (app/touch.h)
+    Controls controls;               // every control drawn, this frame and the last (app/controls.h)
+    float page_scroll = 0, page_scroll_max = 0;  // the page's scroll position and its end, CSS px
     ImVec2 field_min, field_max;     // the sentence field drawn last, in CSS pixels
     struct AnswerBox {               // a quiz answer drawn this frame, in CSS pixels
         std::string quiz;
@@ -150,6 +167,9 @@ struct Lesson {
               const std::string& model_vocab_path);
     std::string model_error;         // why the trained model is missing, if it is
     const LessonModel& explorer_model() const;
+    // Runs Lesson::text through the explorer's model when it changed, and keeps a selection
+    // that exists ("it" when there is one): the explorer, the encoder block and the API share it.
+    void refresh_explorer();
     bool go_to(const std::string& id);
     // Sets the explorer's and the pipeline's sentence; returns an error message or "".
     std::string set_text(const std::string& text);
@@ -160,9 +180,14 @@ const std::vector<SectionInfo>& sections();
 int section_index(const std::string& id);  // -1 when unknown
 std::string section_title(const Lesson& lesson, int index);
 
-// The sentence field of the pipeline and the explorer: an ImGui text input, or on touch screens
-// a field that asks the page for a native input. Returns true when buf was edited here.
-bool SentenceField(Lesson& lesson, const char* hint, char* buf, size_t size);
+// The sentence field of the pipeline and the explorer, showing Lesson::text: on the web a field
+// that asks the page for its own text input (Lesson::edit), which applies the text through
+// lesson_set_text; natively an ImGui text input that applies it as it is typed.
+void SentenceField(Lesson& lesson, const char* hint);
+
+// A small "Copy" button that puts `text` on the system clipboard (tab-separated for tables, so
+// it pastes into a spreadsheet), with "Copied" beside it for a moment afterwards.
+void CopyButton(Lesson& lesson, const char* id, const char* label, const std::string& text);
 
 // Training in the browser: start (from a seed), and advance within a time budget per frame.
 void StartTraining(Lesson& lesson, int seed);

@@ -158,6 +158,7 @@ void saturation_demo() {
     const float value_w = ImGui::CalcTextSize("d_k = 512").x;
     ImGui::SetNextItemWidth(std::min(ContentWidth() - value_w - ImGui::GetStyle().ItemInnerSpacing.x * 2, 320.0f));
     ImGui::SliderInt("##dk", &dk, 3, 512, "", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+    AddControl("slider", "d_k", std::to_string(dk), true);
     ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x * 2);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(value.c_str());
@@ -282,6 +283,16 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
     ImGui::Dummy(ImVec2(0, 4));
     explain_step(w, hovered);
     Caption("Hover a row to follow that token. Every number here is computed live by the attention library.");
+    {
+        const std::vector<std::string> dims = {"d1", "d2", "d3"};
+        std::string text = "Q\n" + MatrixText(w.q, kTokens, dims) + "\nK\n" + MatrixText(w.k, kTokens, dims) + "\nV\n" +
+                           MatrixText(w.v, kTokens, dims);
+        if (w.step >= 1) text += "\nScores = QK^T\n" + MatrixText(w.cache.scores, kTokens, kTokens);
+        if (w.step >= 2) text += std::string("\n") + (w.scaled ? "Scaled = Scores / sqrt(d_k)" : "Scaled (off) = Scores") + "\n" + MatrixText(w.cache.scaled, kTokens, kTokens);
+        if (w.step >= 3) text += "\nAttention = softmax\n" + MatrixText(w.cache.weights, kTokens, kTokens);
+        if (w.step >= 4) text += "\nOutput = Attention x V\n" + MatrixText(w.out, kTokens, dims);
+        CopyButton(lesson, "copy-steps", "Copy these matrices", text);
+    }
     EndCard();
 }
 

@@ -233,20 +233,19 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     EncoderView& v = lesson.encoder;
     Explorer& e = lesson.explorer;
     const LessonModel& own = lesson.explorer_model();
-    if (e.dirty) {
-        own.run(e.run, lesson.tokenizer.get(), e.text);
-        e.dirty = false;
-        e.selected = -1;
-    }
+    lesson.refresh_explorer();
     // N: the model's own stack, or an untrained stack of the learner's height of the same width.
     const int own_n = own.params.config.n_layers;
     if (v.n <= 0) v.n = own_n;
     const bool own_stack = v.n == own_n;
     if (!own_stack) {
-        const bool rebuilt = v.stacked.params.config.n_layers != v.n;
-        if (rebuilt) v.stacked = random_model(20241128u + static_cast<std::uint32_t>(v.n), v.n);
-        if (rebuilt || v.run.text != e.text || (v.run.tokens.empty() && v.run.error.empty()))
-            v.stacked.run(v.run, lesson.tokenizer.get(), e.text);
+        const bool rebuilt = v.stacked_n != v.n;
+        if (rebuilt) {
+            v.stacked = random_model(20241128u + static_cast<std::uint32_t>(v.n), v.n);
+            v.stacked_n = v.n;
+        }
+        if (rebuilt || v.run.text != lesson.text || (v.run.tokens.empty() && v.run.error.empty()))
+            v.stacked.run(v.run, lesson.tokenizer.get(), lesson.text);
     }
     const LessonModel& model = own_stack ? own : v.stacked;
     const SentenceRun& run = own_stack ? e.run : v.run;
@@ -254,7 +253,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     v.layer = std::clamp(v.layer, 0, n_layers - 1);
 
     BeginCard("encoder", t.colors.accent);
-    Caption("Sentence: \"" + e.text + "\"  (change it in the explorer or with the box on the text-to-vectors page)");
+    Caption("Sentence: \"" + lesson.text + "\"  (change it in the explorer or with the box on the text-to-vectors page)");
     // Controls: how many blocks are stacked, which one is drawn, and stepping the data through.
     auto pill = [&](const char* label, bool on, float w) {
         ImGui::PushStyleColor(ImGuiCol_Button, on ? t.colors.accent : t.colors.accent_soft);

@@ -48,21 +48,11 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
     const Theme& t = theme();
     Explorer& e = lesson.explorer;
     const LessonModel& model = lesson.explorer_model();
-    if (e.dirty) {
-        model.run(e.run, lesson.tokenizer.get(), e.text);
-        std::snprintf(e.input, sizeof e.input, "%s", e.text.c_str());
-        e.dirty = false;
-        if (e.selected >= static_cast<int>(e.run.tokens.size())) e.selected = -1;
-        if (e.selected < 0 && e.run.ok()) e.selected = find_token(e.run, "it");
-    }
+    lesson.refresh_explorer();
     BeginCard("explorer", t.colors.query);
 
     // The sentence: the seed's, its twin, or the learner's own.
-    if (SentenceField(lesson, "Type your own sentence", e.input, sizeof e.input)) {
-        const std::string error = lesson.set_text(e.input);
-        if (!error.empty()) lesson.banner = error;
-        e.selected = -1;
-    }
+    SentenceField(lesson, "Type your own sentence");
     if (ImGui::SmallButton("…because it was too tired")) {
         lesson.set_text(kItSentence);
     }
@@ -165,6 +155,16 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
         }
     }
     Caption("[CLS] and [SEP] mark the start and end of the sentence, as in BERT; the model sees them too.");
+    {
+        // The view's whole attention matrix (rows attend to columns): one head, or their mean.
+        const int heads = static_cast<int>(e.run.cache.layers[static_cast<size_t>(e.layer)].attn.heads.size());
+        attn::Mat m = e.run.cache.weights(e.layer, std::max(0, e.head));
+        if (e.head < 0) {
+            for (int h = 1; h < heads; ++h) m += e.run.cache.weights(e.layer, h);
+            m /= static_cast<attn::Scalar>(heads);
+        }
+        CopyButton(lesson, "copy-attention", "Copy this attention matrix", MatrixText(m, words, words));
+    }
 
     // Every layer and head at once: click one to select it.
     ImGui::Dummy(ImVec2(0, 4));

@@ -145,8 +145,7 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
     Pipeline& p = lesson.pipeline;
     const LessonModel& model = lesson.bert_embeddings;
     if (p.dirty) {
-        model.run(p.run, lesson.tokenizer.get(), p.text);
-        std::snprintf(p.input, sizeof p.input, "%s", p.text.c_str());
+        model.run(p.run, lesson.tokenizer.get(), lesson.text);
         p.dirty = false;
         // PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(…): each column is a wave,
         // slower and slower to the right, so every position gets a unique pattern.
@@ -158,10 +157,7 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
             p.position_labels.push_back(i < T ? p.run.tokens[static_cast<size_t>(i)].text : std::to_string(i));
     }
     BeginCard("pipeline", t.colors.accent);
-    if (SentenceField(lesson, "Type a sentence", p.input, sizeof p.input)) {
-        const std::string error = lesson.set_text(p.input);
-        if (!error.empty()) lesson.banner = error;
-    }
+    SentenceField(lesson, "Type a sentence");
     ImGui::SameLine();
     const SentenceRun& run = p.run;
     ImGui::NewLine();
@@ -190,6 +186,12 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
     if (h >= 0) p.hovered = h;
     Caption("A \"##\" piece continues the word before it. " + std::to_string(run.tokens.size()) + " token(s)" +
             (run.truncated ? "; the model reads only the first " + std::to_string(model.max_tokens()) : std::string()) + ".");
+
+    {
+        std::string ids;
+        for (const attn::Token& tok : run.tokens) ids += (ids.empty() ? "" : " ") + std::to_string(tok.id);
+        CopyButton(lesson, "copy-ids", "Copy the token IDs", ids);
+    }
 
     stage_label("3", "Token IDs, embeddings, positions");
     const attn::EncoderCache& c = run.cache;

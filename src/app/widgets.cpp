@@ -1,5 +1,6 @@
 #include "app/widgets.h"
 
+#include "app/controls.h"
 #include "app/theme.h"
 
 #include <imgui_internal.h>
@@ -363,6 +364,9 @@ bool MatrixEdit(const char* id, const char* title, const std::vector<std::string
                 changed = true;
             }
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("Drag, or double-click to type (%.1f to %.1f)", lo, hi);
+            char value[32];
+            std::snprintf(value, sizeof value, "%.2f", static_cast<double>(v));
+            AddControl("cell", std::string(title ? title : id) + " " + (i < static_cast<Eigen::Index>(row_labels.size()) ? row_labels[static_cast<size_t>(i)] : std::to_string(i)) + " " + std::to_string(j + 1), value, true);
             ImGui::PopStyleColor();
             ImGui::PopID();
         }
@@ -372,6 +376,28 @@ bool MatrixEdit(const char* id, const char* title, const std::vector<std::string
     ImGui::EndGroup();
     ImGui::PopID();
     return changed;
+}
+
+std::string MatrixText(const attn::Mat& m, const std::vector<std::string>& row_labels,
+                       const std::vector<std::string>& col_labels, int decimals) {
+    std::string out;
+    for (Eigen::Index j = 0; j < m.cols(); ++j) {
+        out += '\t';
+        out += j < static_cast<Eigen::Index>(col_labels.size()) ? col_labels[static_cast<size_t>(j)] : std::to_string(j + 1);
+    }
+    out += '\n';
+    char buf[48];
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        out += i < static_cast<Eigen::Index>(row_labels.size()) ? row_labels[static_cast<size_t>(i)] : std::to_string(i + 1);
+        for (Eigen::Index j = 0; j < m.cols(); ++j) {
+            const double x = static_cast<double>(m(i, j));
+            if (std::isfinite(x)) std::snprintf(buf, sizeof buf, "\t%.*f", decimals, x);
+            else std::snprintf(buf, sizeof buf, "\t%s", std::isnan(x) ? "NaN" : (x > 0 ? "Infinity" : "-Infinity"));
+            out += buf;
+        }
+        out += '\n';
+    }
+    return out;
 }
 
 std::pair<int, int> Heatmap(const char* id, const attn::Mat& m, const std::vector<std::string>& row_labels,

@@ -70,6 +70,11 @@ int MatrixView(const char* id, const char* title, const std::vector<std::string>
 bool MatrixEdit(const char* id, const char* title, const std::vector<std::string>& row_labels,
                 attn::Mat& m, const MatrixStyle& style, float lo, float hi);
 
+// A matrix as tab-separated text with a header row of column labels (or 1, 2, …) and each row's
+// label first: what a "Copy" button puts on the clipboard, so it pastes into a spreadsheet.
+std::string MatrixText(const attn::Mat& m, const std::vector<std::string>& row_labels,
+                       const std::vector<std::string>& col_labels = {}, int decimals = 4);
+
 // A grid of coloured cells, one per entry (no numbers); hovering shows the value. Rows are
 // labelled when labels are given. attention: values in [0, 1] shaded orange; otherwise a
 // diverging scale with |v| = scale at full colour. Returns the hovered (row, col) or (-1, -1).

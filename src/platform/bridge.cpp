@@ -9,6 +9,7 @@
 #include "core/attention.h"
 #include "platform/platform.h"
 
+#include <imgui.h>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -56,6 +57,16 @@ attn::Mat matrix_from(const double* data, int rows, int cols) {
     return m;
 }
 
+const char* touch_mode(app::TouchScroll::Mode m) {
+    switch (m) {
+    case app::TouchScroll::Mode::pending: return "pending";
+    case app::TouchScroll::Mode::control: return "control";
+    case app::TouchScroll::Mode::scroll: return "scroll";
+    case app::TouchScroll::Mode::fling: return "fling";
+    default: return "idle";
+    }
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -87,7 +98,23 @@ LESSON_EXPORT const char* lesson_attention(const double* q, int tq, int dq, cons
     }
 }
 
-LESSON_EXPORT void lesson_set_touch_input(int on) { platform::lesson().touch_text_input = on != 0; }
+// The page lays its own text input over sentence fields (see Lesson::edit).
+LESSON_EXPORT void lesson_set_dom_text_input(int on) { platform::lesson().dom_text_input = on != 0; }
+
+// The page's input over a sentence field: what it holds now (the canvas shows it meanwhile)...
+LESSON_EXPORT void lesson_edit_draft(const char* text) {
+    std::string s = text ? text : "";
+    if (s.size() > 4096) s.resize(4096);
+    platform::lesson().edit.draft = s;
+}
+
+// ...and that it closed (applied through lesson_set_text, or cancelled). tab: −1 / +1 when it
+// closed because of Shift+Tab / Tab, so the keyboard focus moves on from the field.
+LESSON_EXPORT void lesson_edit_end(int tab) {
+    app::Lesson& lesson = platform::lesson();
+    lesson.edit.active = lesson.edit.pending = false;
+    if (tab == -1 || tab == 1) lesson.tab_step = tab;
+}
 
 LESSON_EXPORT void lesson_set_theme(int dark) { g_pending_theme = dark ? 1 : 0; }
 
@@ -138,11 +165,7 @@ LESSON_EXPORT const char* lesson_set_text(const char* text) {
     app::Lesson& lesson = platform::lesson();
     const std::string error = lesson.set_text(text ? text : "");
     if (!error.empty()) return error_reply(error);
-    // Run it now, so the count is the one the explorer will show.
-    lesson.explorer_model().run(lesson.explorer.run, lesson.tokenizer.get(), lesson.explorer.text);
-    lesson.explorer.dirty = false;
-    lesson.explorer.selected = app::find_token(lesson.explorer.run, "it");
-    std::snprintf(lesson.explorer.input, sizeof lesson.explorer.input, "%s", lesson.explorer.text.c_str());
+    lesson.refresh_explorer();  // now, so the count is the one the explorer will show
     if (!lesson.explorer.run.error.empty()) return error_reply(lesson.explorer.run.error);
     return reply(json{{"count", lesson.explorer.run.tokens.size()}});
 }
@@ -174,11 +197,15 @@ LESSON_EXPORT const char* lesson_state() {
         for (const attn::Token& t : e.run.tokens) tokens.push_back(json{{"text", t.text}, {"id", t.id}});
     json row = json::array();
     for (double w : e.row) row.push_back(w);
+    json controls = json::array();
+    for (const app::ControlInfo& c : lesson.controls.frame)
+        controls.push_back(json{{"kind", c.kind}, {"label", c.label}, {"value", c.value}, {"x", c.min.x}, {"y", c.min.y},
+                                {"w", c.max.x - c.min.x}, {"h", c.max.y - c.min.y}});
     json answers = json::array();
     for (const app::Lesson::AnswerBox& b : lesson.answer_boxes)
         answers.push_back(json{{"quiz", b.quiz}, {"option", b.option}, {"x", b.min.x}, {"y", b.min.y}, {"w", b.max.x - b.min.x}, {"h", b.max.y - b.min.y}});
     return reply(json{{"section", app::sections()[static_cast<size_t>(lesson.current)].id},
-                      {"text", e.text},
+                      {"text", lesson.text},
                       {"tokens", tokens},
                       {"selected", e.selected},
                       {"layer", e.layer},
@@ -198,6 +225,10 @@ LESSON_EXPORT const char* lesson_state() {
                       {"next", json{{"x", lesson.next_min.x}, {"y", lesson.next_min.y},
                                     {"w", lesson.next_max.x - lesson.next_min.x}, {"h", lesson.next_max.y - lesson.next_min.y}}},
                       {"missingGlyphs", app::MissingGlyphCount()},
+                      {"scroll", json{{"y", lesson.page_scroll}, {"max", lesson.page_scroll_max}}},
+                      {"touch", json{{"mode", touch_mode(lesson.touch.mode)}, {"dragged", lesson.touch.dragged}, {"flung", lesson.touch.flung}}},
+                      {"controls", controls},
+                      {"editing", lesson.edit.active},
                       {"encoder", json{{"n", v.n}, {"block", v.layer}, {"stage", v.stage}, {"change", v.change},
                                        {"more", json{{"x", v.more_min.x}, {"y", v.more_min.y},
                                                      {"w", v.more_max.x - v.more_min.x}, {"h", v.more_max.y - v.more_min.y}}}}}});
@@ -228,6 +259,13 @@ LESSON_EXPORT int lesson_train(int seed) {
     if (!lesson.tokenizer || seed < 0) return 0;
     app::StartTraining(lesson, seed);
     return 1;
+}
+
+// The page put a Copy button's text on the system clipboard (ok = 1), or the browser refused.
+LESSON_EXPORT void lesson_copied(int ok) {
+    app::Lesson::Clipboard& c = platform::lesson().clipboard;
+    c.status = ok ? "Copied ✓" : "The browser did not allow copying";
+    c.status_time = -1;
 }
 
 // Progress saved by the page (localStorage). Anything malformed is ignored, never fatal.
@@ -297,12 +335,31 @@ void after_frame() {
         last_section = lesson.current;
         js_call_hook("section", app::sections()[static_cast<size_t>(lesson.current)].id);
     }
-    if (lesson.edit_request.pending) {
-        lesson.edit_request.pending = false;
-        const auto& r = lesson.edit_request;
-        const std::string text = json{{"text", r.text}, {"x", r.min.x}, {"y", r.min.y},
-                                      {"w", r.max.x - r.min.x}, {"h", r.max.y - r.min.y}}.dump();
-        js_call_hook("editText", text.c_str());
+    app::Lesson::TextEdit& ed = lesson.edit;
+    const auto rect = [&ed]() { return json{{"x", ed.min.x}, {"y", ed.min.y}, {"w", ed.max.x - ed.min.x}, {"h", ed.max.y - ed.min.y}}; };
+    if (ed.pending) {
+        ed.pending = false;
+        ed.active = true;
+        ed.moved = false;
+        json j = rect();
+        j["text"] = ed.draft;
+        j["selectAll"] = ed.select_all;
+        js_call_hook("editText", j.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
+    } else if (ed.active && !ed.drawn) {
+        js_call_hook("closeEdit", nullptr);  // the field left the screen (another section): apply and close
+        ed.active = false;
+    } else if (ed.active && ed.moved) {
+        ed.moved = false;
+        js_call_hook("moveEdit", rect().dump().c_str());
+    }
+    if (!lesson.clipboard.pending.empty()) {
+#ifdef __EMSCRIPTEN__
+        js_call_hook("copyText", lesson.clipboard.pending.c_str());  // answers with lesson_copied
+#else
+        ImGui::SetClipboardText(lesson.clipboard.pending.c_str());
+        lesson_copied(1);
+#endif
+        lesson.clipboard.pending.clear();
     }
     if (lesson.progress_dirty) {
         lesson.progress_dirty = false;

@@ -2,6 +2,8 @@
 //
 // [SECTION] State
 // [SECTION] Display: pixel ratio, fonts, WebGL context loss
+// [SECTION] The lesson
+// [SECTION] Input queue: keys, text, mouse and fingers, none lost
 // [SECTION] Frame
 // [SECTION] main
 #include "app/glyphs.h"
@@ -16,7 +18,11 @@
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 
+#include <algorithm>
+#include <cfloat>
 #include <chrono>
+#include <deque>
+#include <vector>
 #include <cstdio>
 
 #ifdef __EMSCRIPTEN__
@@ -44,6 +50,9 @@ struct PlatformState {
     bool first_frame_drawn = false;
     float font_dpr = 0.0f;
     platform::FrameTimes times;
+    std::deque<SDL_Event> input;           // events not yet seen by ImGui (see take_input)
+    ImVec2 mouse{-FLT_MAX, -FLT_MAX};      // the mouse as the events so far leave it
+    bool mouse_down[5] = {};
 };
 
 PlatformState g;
@@ -99,11 +108,32 @@ EM_BOOL on_context_restored(int, const void*, void*) {
     g.restore_pending = true;
     return EM_TRUE;
 }
+
+// Fingers, read here rather than through SDL: SDL stamps an event with the time it handled it,
+// and browsers deliver touch moves in bursts at animation frames, so a flick's speed would be
+// lost. The browser's own timeStamp keeps it. Queued as SDL finger events (see take_input).
+EM_BOOL on_touch(int type, const EmscriptenTouchEvent* e, void*) {
+    int w = 0, h = 0;
+    SDL_GetWindowSize(g.window, &w, &h);
+    for (int i = 0; i < e->numTouches; ++i) {
+        const EmscriptenTouchPoint& p = e->touches[i];
+        if (!p.isChanged) continue;
+        SDL_Event ev{};
+        ev.type = type == EMSCRIPTEN_EVENT_TOUCHSTART ? SDL_FINGERDOWN : type == EMSCRIPTEN_EVENT_TOUCHMOVE ? SDL_FINGERMOTION : SDL_FINGERUP;
+        ev.tfinger.timestamp = static_cast<Uint32>(e->timestamp);
+        ev.tfinger.fingerId = p.identifier;
+        ev.tfinger.x = w > 0 ? static_cast<float>(p.targetX) / static_cast<float>(w) : 0.0f;
+        ev.tfinger.y = h > 0 ? static_cast<float>(p.targetY) / static_cast<float>(h) : 0.0f;
+        ev.tfinger.pressure = type == EMSCRIPTEN_EVENT_TOUCHCANCEL ? 0.0f : 1.0f;  // 0: cancelled, not a tap
+        g.input.push_back(ev);
+    }
+    return EM_TRUE;  // the browser neither scrolls, zooms nor makes mouse events of it: the lesson does
+}
 #endif
 
 }  // namespace
 
-// [SECTION] Frame ----------------------------------------------------------------------------------
+// [SECTION] The lesson -------------------------------------------------------------------------------
 
 namespace platform {
 
@@ -116,45 +146,161 @@ const FrameTimes& frame_times() { return g.times; }
 
 }  // namespace platform
 
-static void frame() {
-    const double start = now_ms();
-    SDL_Event event;
-    while (SDL_PollEvent(&event)) {
-        if (event.type == SDL_MOUSEWHEEL) {
+// [SECTION] Input queue ------------------------------------------------------------------------------
+//
+// Dear ImGui 1.86 reads input state once per frame, so a key or button pressed and released
+// within one frame would vanish, and text typed after a Backspace in the same frame would be
+// applied before it. Events wait in a queue instead: each frame takes them in order until one
+// would change a key or button a second time (or mix text with an editing key), and the rest
+// wait for the next frame. Nothing is lost however short a press or however long a frame.
+
+namespace {
+
+bool is_text_key(const SDL_KeyboardEvent& k) {
+    const SDL_Keycode sym = k.keysym.sym;
+    return sym >= SDLK_SPACE && sym < SDLK_DELETE && (k.keysym.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) == 0;
+}
+
+ImVec2 finger_position(const SDL_TouchFingerEvent& f) {
+    int w = 0, h = 0;
+    SDL_GetWindowSize(g.window, &w, &h);
+    return ImVec2(f.x * static_cast<float>(w), f.y * static_cast<float>(h));
+}
+
+// Keys that belong to the lesson rather than to ImGui: page turns, Tab, Enter, Esc.
+// Returns true when the event was used up here.
+bool lesson_key(const SDL_KeyboardEvent& k) {
+    app::Lesson& lesson = platform::lesson();
+    const SDL_Keycode key = k.keysym.sym;
+    const bool down = k.type == SDL_KEYDOWN;
+    if (down && !k.repeat && key == SDLK_LEFT) lesson.key_step = -1;
+    if (down && !k.repeat && key == SDLK_RIGHT) lesson.key_step = +1;
+    // Tab walks through every control (ImGui's own Tab would visit text fields only);
+    // Enter presses the focused control, except in a text field, which takes its Enter.
+    if (key == SDLK_TAB) {
+        if (down) lesson.tab_step = (k.keysym.mod & KMOD_SHIFT) ? -1 : +1;
+        return true;
+    }
+    if ((key == SDLK_RETURN || key == SDLK_KP_ENTER) && !ImGui::GetIO().WantTextInput) {
+        if (down) lesson.enter_pressed = !k.repeat;
+        return true;
+    }
+    // Esc outside a text field hides the focus ring and hands the keyboard back to the page,
+    // so that Tab can leave the lesson (no keyboard trap in a course page).
+    if (key == SDLK_ESCAPE && !ImGui::GetIO().WantTextInput) {
+        if (down) {
+            if (ImGui::GetCurrentContext()) GImGui->NavDisableHighlight = true;
+            platform::release_keyboard();
+        }
+        return true;
+    }
+    return false;
+}
+
+void take_input() {
+    SDL_Event polled;
+    while (SDL_PollEvent(&polled)) g.input.push_back(polled);
+    app::Lesson& lesson = platform::lesson();
+    ImGuiIO& io = ImGui::GetIO();
+    std::vector<SDL_Scancode> keys;  // keys changed this frame
+    bool buttons[8] = {}, text = false, edit_key = false, lesson_keyed = false, finger = false;
+    while (!g.input.empty()) {
+        const SDL_Event& e = g.input.front();
+        switch (e.type) {
+        case SDL_KEYDOWN:
+        case SDL_KEYUP: {
+            const SDL_Scancode sc = e.key.keysym.scancode;
+            const bool text_key = is_text_key(e.key);
+            const bool for_lesson = e.key.keysym.sym == SDLK_TAB || e.key.keysym.sym == SDLK_RETURN ||
+                                    e.key.keysym.sym == SDLK_KP_ENTER || e.key.keysym.sym == SDLK_LEFT ||
+                                    e.key.keysym.sym == SDLK_RIGHT || e.key.keysym.sym == SDLK_ESCAPE;
+            if (std::find(keys.begin(), keys.end(), sc) != keys.end() || (text && !text_key) ||
+                (for_lesson && lesson_keyed && e.type == SDL_KEYDOWN))
+                return;
+            keys.push_back(sc);
+            edit_key |= !text_key;
+            lesson_keyed |= for_lesson && e.type == SDL_KEYDOWN;
+            if (!lesson_key(e.key)) ImGui_ImplSDL2_ProcessEvent(&e);
+            break;
+        }
+        case SDL_TEXTINPUT:
+            if (edit_key) return;
+            text = true;
+            ImGui_ImplSDL2_ProcessEvent(&e);
+            break;
+        case SDL_MOUSEMOTION:
+            if (std::any_of(std::begin(buttons), std::end(buttons), [](bool b) { return b; })) return;
+            g.mouse = ImVec2(static_cast<float>(e.motion.x), static_cast<float>(e.motion.y));
+            lesson.touch.in_use = false;
+            break;
+        case SDL_MOUSEBUTTONDOWN:
+        case SDL_MOUSEBUTTONUP: {
+            const int b = e.button.button - 1;  // SDL_BUTTON_LEFT is 1: ImGui's 0
+            if (b < 0 || b >= 5) break;
+            if (buttons[b]) return;
+            buttons[b] = true;
+            g.mouse = ImVec2(static_cast<float>(e.button.x), static_cast<float>(e.button.y));
+            g.mouse_down[b] = e.type == SDL_MOUSEBUTTONDOWN;
+            lesson.touch.in_use = false;
+            break;
+        }
+        case SDL_MOUSEWHEEL:
             // ImGui 1.86's backend counts every wheel event as one notch whatever its size;
             // SDL's precise value (100 px of browser scrolling = 1) makes trackpads and wheels
             // scroll by the distance the learner asked for.
-            ImGuiIO& io = ImGui::GetIO();
-            io.MouseWheel += event.wheel.preciseY;
-            io.MouseWheelH += event.wheel.preciseX;
-            continue;
+            io.MouseWheel += e.wheel.preciseY;
+            io.MouseWheelH += e.wheel.preciseX;
+            break;
+        case SDL_FINGERDOWN:
+        case SDL_FINGERUP:
+        case SDL_FINGERMOTION: {
+            if (finger) return;  // after a finger came down or lifted, ImGui sees that frame first
+            const ImVec2 p = finger_position(e.tfinger);
+            const double t = static_cast<double>(e.tfinger.timestamp);
+            const int64_t id = static_cast<int64_t>(e.tfinger.fingerId);
+            if (e.type == SDL_FINGERDOWN) {
+                app::TouchDown(lesson.touch, id, p, t);
+                finger = true;
+            } else if (e.type == SDL_FINGERUP) {
+                app::TouchUp(lesson.touch, lesson.controls, id, p, t, e.tfinger.pressure <= 0.0f);
+                finger = true;
+            } else {
+                app::TouchMove(lesson.touch, lesson.controls, id, p, t);
+            }
+            break;
         }
-        if (event.type == SDL_KEYDOWN) {
-            const SDL_Keycode key = event.key.keysym.sym;
-            app::Lesson& lesson = platform::lesson();
-            if (!event.key.repeat && key == SDLK_LEFT) lesson.key_step = -1;
-            if (!event.key.repeat && key == SDLK_RIGHT) lesson.key_step = +1;
-            // Tab walks through every control (ImGui's own Tab would visit text fields only);
-            // Enter presses the focused control, except in a text field, which takes its Enter.
-            if (key == SDLK_TAB) {
-                lesson.tab_step = (event.key.keysym.mod & KMOD_SHIFT) ? -1 : +1;
-                continue;
-            }
-            if ((key == SDLK_RETURN || key == SDLK_KP_ENTER) && !ImGui::GetIO().WantTextInput) {
-                lesson.enter_pressed = !event.key.repeat;
-                continue;
-            }
-            // Esc outside a text field hides the focus ring and hands the keyboard back to the
-            // page, so that Tab can leave the lesson (no keyboard trap in a course page).
-            if (key == SDLK_ESCAPE && !ImGui::GetIO().WantTextInput) {
-                if (ImGui::GetCurrentContext()) GImGui->NavDisableHighlight = true;
-                platform::release_keyboard();
-                continue;
-            }
+        case SDL_WINDOWEVENT:
+            if (e.window.event == SDL_WINDOWEVENT_LEAVE) g.mouse = ImVec2(-FLT_MAX, -FLT_MAX);
+            ImGui_ImplSDL2_ProcessEvent(&e);
+            break;
+        default:
+            ImGui_ImplSDL2_ProcessEvent(&e);
+            if (e.type == SDL_QUIT) g.running = false;
+            break;
         }
-        ImGui_ImplSDL2_ProcessEvent(&event);
-        if (event.type == SDL_QUIT) g.running = false;
+        g.input.pop_front();
     }
+}
+
+// After the backend's NewFrame: the pointer ImGui sees is the mouse's, or a finger's.
+void feed_pointer() {
+    ImGuiIO& io = ImGui::GetIO();
+    app::Lesson& lesson = platform::lesson();
+    if (lesson.touch.in_use) {
+        app::TouchFeedMouse(lesson.touch, io);
+        return;
+    }
+    io.MousePos = g.mouse;
+    for (int b = 0; b < 5; ++b) io.MouseDown[b] = g.mouse_down[b];
+}
+
+}  // namespace
+
+// [SECTION] Frame ----------------------------------------------------------------------------------
+
+static void frame() {
+    const double start = now_ms();
+    take_input();
     if (g.context_lost) return;
     if (g.restore_pending) {
         ImGui_ImplOpenGL3_Shutdown();
@@ -167,6 +313,7 @@ static void frame() {
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    feed_pointer();
     if (platform::lesson().enter_pressed) {
         app::PressFocusedControl();
         platform::lesson().enter_pressed = false;
@@ -200,6 +347,8 @@ int main(int, char**) {
     // Keys go to the lesson only while the canvas has focus; the rest of the page keeps them.
     SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");
 #endif
+    // Fingers are handled as fingers (app/touch.h: tap, drag to scroll, flick), not as a mouse.
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
         std::fprintf(stderr, "SDL_Init failed: %s\n", SDL_GetError());
         platform::notify_fatal("The lesson could not start its display (SDL_Init failed).");
@@ -251,6 +400,11 @@ int main(int, char**) {
 #ifdef __EMSCRIPTEN__
     emscripten_set_webglcontextlost_callback("#canvas", nullptr, EM_FALSE, on_context_lost);
     emscripten_set_webglcontextrestored_callback("#canvas", nullptr, EM_FALSE, on_context_restored);
+    for (Uint32 type : {SDL_FINGERDOWN, SDL_FINGERUP, SDL_FINGERMOTION}) SDL_EventState(type, SDL_IGNORE);
+    emscripten_set_touchstart_callback("#canvas", nullptr, EM_FALSE, on_touch);
+    emscripten_set_touchmove_callback("#canvas", nullptr, EM_FALSE, on_touch);
+    emscripten_set_touchend_callback("#canvas", nullptr, EM_FALSE, on_touch);
+    emscripten_set_touchcancel_callback("#canvas", nullptr, EM_FALSE, on_touch);
     emscripten_set_main_loop(frame, 0, true);
 #else
     while (g.running) frame();

@@ -28,8 +28,9 @@ export async function serve(options = {}) {
 }
 
 // Opens the lesson and collects every console error and page error while it runs.
-export async function openLesson(browser, url, { width = 1280, height = 800, dpr = 1 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr });
+// touch: a phone's touch screen (touch events, no mouse hover), driven with `fingers`.
+export async function openLesson(browser, url, { width = 1280, height = 800, dpr = 1, touch = false, permissions } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr, hasTouch: touch, isMobile: touch, permissions });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -79,4 +80,41 @@ export async function frames(page, n = 3) {
     const start = window.lesson.frameTimes().count;
     while (window.lesson.frameTimes().count < start + count) await new Promise((r) => setTimeout(r, 10));
   }, n);
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A finger on the page, through the DevTools protocol's touch events (what a phone delivers),
+// not the mouse wheel or page.mouse. Each event carries the time at which the finger made it, so
+// a gesture has the speed it was given even when a slow machine delivers its events late.
+export async function fingers(page) {
+  const cdp = await page.context().newCDPSession(page);
+  let clock = 0;  // s since the epoch, as the protocol counts
+  const send = (type, points, advanceMs) => {
+    clock = advanceMs === undefined ? Date.now() / 1000 : clock + advanceMs / 1000;
+    return cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points, timestamp: clock });
+  };
+  return {
+    async down(x, y) { await send('touchStart', [{ x, y, id: 1 }]); },
+    async move(x, y, afterMs = 16) { await send('touchMove', [{ x, y, id: 1 }], afterMs); },
+    async up(afterMs = 16) { await send('touchEnd', [], afterMs); },
+    async tap(x, y) { await send('touchStart', [{ x, y, id: 1 }]); await sleep(60); await send('touchEnd', [], 60); },
+    // A drag in `steps` moves `stepMs` apart; `holdMs` still before lifting (0: a flick's release
+    // 8 ms after the last move).
+    async drag(from, to, { steps = 15, stepMs = 25, holdMs = 200 } = {}) {
+      await send('touchStart', [{ x: from.x, y: from.y, id: 1 }]);
+      for (let i = 1; i <= steps; ++i) {
+        await sleep(stepMs);
+        await send('touchMove', [{ x: from.x + ((to.x - from.x) * i) / steps, y: from.y + ((to.y - from.y) * i) / steps, id: 1 }], stepMs);
+      }
+      await sleep(holdMs || 8);
+      await send('touchEnd', [], holdMs || 8);
+    },
+  };
+}
+
+// Waits until no finger scroll or fling is under way.
+export async function settled(page) {
+  await page.waitForFunction(() => ['idle', 'control'].includes(window.lesson.state().touch.mode), null, { timeout: 15000 });
+  await frames(page, 2);
 }

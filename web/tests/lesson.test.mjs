@@ -2,7 +2,7 @@
 // click-to-select, text input, progress that survives a reload; screenshots at three sizes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { canvasStats, frames, launch, openLesson, serve, shotPath } from './harness.mjs';
+import { canvasStats, fingers, frames, launch, openLesson, serve, settled, shotPath } from './harness.mjs';
 
 const SECTIONS = ['intro', 'text-to-vectors', 'encoder-block', 'attention-steps', 'attention-explorer', 'rnn-vs-transformer', 'check'];
 const SIZES = [
@@ -81,7 +81,7 @@ test('encoder block: the N control stacks more blocks and each block\'s change i
 });
 
 test('check: on a phone, long quiz answers wrap onto more lines and a tap on one records it', async () => {
-  const { page, context, errors } = await openLesson(browser, `${site.url}?section=check`, { width: 390, height: 844, dpr: 2 });
+  const { page, context, errors } = await openLesson(browser, `${site.url}?section=check`, { width: 390, height: 844, dpr: 2, touch: true });
   await frames(page);
   const answers = (await page.evaluate(() => window.lesson.state())).answers;
   const of = (quiz) => answers.filter((a) => a.quiz === quiz);
@@ -91,7 +91,7 @@ test('check: on a phone, long quiz answers wrap onto more lines and a tap on one
   const long = of('attention-is').find((a) => a.option === 1);  // about 80 characters
   assert.ok(long.h > 1.6 * oneLine.h, `a long answer wraps (${long.h} px tall vs ${oneLine.h} px for "key")`);
   assert.ok(long.y + long.h < 844, 'the first quiz is on screen without scrolling');
-  await page.mouse.click(long.x + long.w / 2, long.y + long.h - 4);  // its last line: the whole box is the button
+  await (await fingers(page)).tap(long.x + long.w / 2, long.y + long.h - 4);  // its last line: the whole box is the button
   await frames(page);
   assert.equal((await page.evaluate(() => window.lesson.state())).quiz['attention-is'], 1);
   await page.screenshot({ path: shotPath('check-phone-answered') });
@@ -100,20 +100,20 @@ test('check: on a phone, long quiz answers wrap onto more lines and a tap on one
 });
 
 test('phone: the Next button at the foot of a page fits the screen, its long title wraps, and a tap on it turns the page', async () => {
-  const { page, context, errors } = await openLesson(browser, `${site.url}?section=encoder-block`, { width: 390, height: 844, dpr: 2 });
+  const { page, context, errors } = await openLesson(browser, `${site.url}?section=encoder-block`, { width: 390, height: 844, dpr: 2, touch: true });
+  const finger = await fingers(page);
   await frames(page);
   let next = (await page.evaluate(() => window.lesson.state())).next;
   for (let i = 0; i < 40 && !(next.h > 0 && next.y + next.h < 844); ++i) {
-    await page.mouse.move(195, 400);
-    await page.mouse.wheel(0, 800);
-    await frames(page, 2);
+    await finger.drag({ x: 60, y: 700 }, { x: 60, y: 150 }, { steps: 10, stepMs: 20, holdMs: 120 });
+    await settled(page);
     next = (await page.evaluate(() => window.lesson.state())).next;
   }
   assert.ok(next.h > 0 && next.y + next.h < 844, 'scrolling reaches the foot of the page');
   assert.ok(next.x >= 0 && next.x + next.w <= 390, `the Next button lies within the phone's width (${next.x}..${next.x + next.w})`);
   assert.ok(next.h > 80, `"Scaled dot-product attention, step by step" wraps: the button is ${next.h} px tall`);
   await page.screenshot({ path: shotPath('phone-next-button') });
-  await page.mouse.click(next.x + next.w / 2, next.y + next.h / 2);
+  await finger.tap(next.x + next.w / 2, next.y + next.h / 2);
   await frames(page);
   assert.equal((await page.evaluate(() => window.lesson.state())).section, 'attention-steps');
   assert.deepEqual(errors, []);

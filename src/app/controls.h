@@ -1,0 +1,38 @@
+// controls.h — every control drawn this frame: what it is, its label, value and rectangle.
+//
+// Widgets record each control right after drawing it (AddControl). The list is what touch input
+// asks ("does the finger start on a control that drags?"), what lesson.state().controls reports,
+// and what the tests press. The lists live in the lesson's model (Lesson::controls); drawing
+// code reaches them through the registry set at the start of each frame, as ImGui's own
+// functions reach their context.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+#include <vector>
+
+namespace app {
+
+struct ControlInfo {
+    ImGuiID imgui_id = 0;
+    std::string kind;    // button, chip, slider, cell, field, checkbox, tab, menu, answer, link…
+    std::string label;   // what a person reads on it
+    std::string value;   // its value, if it has one ("3", "on", "selected")
+    ImVec2 min, max;     // CSS pixels of the canvas
+    bool drags = false;  // a finger or the mouse drags it (slider, matrix cell): touch drives it, not the page
+};
+
+struct Controls {
+    std::vector<ControlInfo> frame;  // being drawn
+    std::vector<ControlInfo> last;   // the last whole frame
+};
+
+// Start of a frame: what was drawn becomes `last`, and new controls go to `c`.
+void BeginControls(Controls& c);
+// Records the last ImGui item as a control.
+void AddControl(const char* kind, const std::string& label, const std::string& value = {}, bool drags = false);
+// A control of the last whole frame by ImGui id, or nullptr.
+const ControlInfo* FindControl(const Controls& c, ImGuiID id);
+
+}  // namespace app
