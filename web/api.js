@@ -77,16 +77,76 @@
     return s.replace(/\u0000/g, '');
   }
 
-  // Reflects the section and the explorer's sentence in the address, so it can be shared.
-  function updateAddress() {
+  // The address follows the view (section, sentence, the explorer's token, layer and head, the
+  // worked example's Q, K, V when edited), so that a copied link reopens it. Outside embed mode a
+  // change of section is a history entry, so Back returns to the previous section; the rest
+  // replaces the entry. Sandboxed documents may refuse history changes: nothing is lost.
+  const DEFAULT_TEXT = 'The animal did not cross the street because it was too tired';
+  const VIEW_KEYS = ['section', 'text', 'token', 'layer', 'head', 'q', 'k', 'v'];
+  const nav = { section: null, restoring: false };
+
+  function viewUrl(view) {
+    const url = new URL(window.location.href);
+    for (const key of VIEW_KEYS) url.searchParams.delete(key);
+    url.searchParams.set('section', view.section);
+    if (view.text && view.text !== DEFAULT_TEXT) url.searchParams.set('text', view.text);
+    for (const key of ['token', 'layer', 'head']) if (Number.isInteger(view[key])) url.searchParams.set(key, String(view[key]));
+    for (const key of ['q', 'k', 'v']) {
+      if (Array.isArray(view[key])) url.searchParams.set(key, view[key].map((x) => Number(x.toFixed(3))).join(','));
+    }
+    return url;
+  }
+
+  function showView(json) {
+    let view;
+    try { view = JSON.parse(json); } catch (e) { return; }
+    const url = viewUrl(view);
+    const embed = params.get('embed') === '1';
+    const newSection = nav.section !== null && view.section !== nav.section;
+    const restoring = nav.restoring;
+    nav.section = view.section;
+    nav.restoring = false;
+    if (url.href === window.location.href) return;
     try {
-      const st = parseReply(call('lesson_state', 'string', [], []));
-      const url = new URL(window.location.href);
-      url.searchParams.set('section', st.section);
-      if (st.text && st.text !== 'The animal did not cross the street because it was too tired') url.searchParams.set('text', st.text);
-      else url.searchParams.delete('text');
-      if (url.href !== window.location.href) window.history.replaceState(null, '', url.href);
-    } catch (e) { /* sandboxed documents may refuse history changes: nothing is lost */ }
+      if (newSection && !embed && !restoring) window.history.pushState({ section: view.section }, '', url.href);
+      else window.history.replaceState({ section: view.section }, '', url.href);
+    } catch (e) { /* refused */ }
+  }
+
+  // The view parameters of an address (token, layer, head, q, k, v) for lesson_set_view; null
+  // when it has none. Numbers only: anything else is passed on as not a number, and refused.
+  function viewFromParams(p) {
+    const view = {};
+    for (const key of ['token', 'layer', 'head']) {
+      const value = p.get(key);
+      if (value !== null) view[key] = value === 'mean' ? 0 : (/^\d{1,4}$/.test(value) ? Number(value) : -1);
+    }
+    for (const key of ['q', 'k', 'v']) {
+      const value = p.get(key);
+      if (value !== null) view[key] = value.slice(0, 400).split(',').slice(0, 64).map((x) => (/^-?\d+(\.\d+)?$/.test(x.trim()) ? Number(x) : null));
+    }
+    return Object.keys(view).length ? view : null;
+  }
+
+  function applyView(view) {
+    if (!view) return;
+    try {
+      parseReply(call('lesson_set_view', 'string', ['string'], [JSON.stringify(view)]));
+    } catch (e) {
+      reportError(e.message);
+    }
+  }
+
+  // Back and Forward: the lesson goes to the view of that history entry.
+  function onPopState() {
+    const p = new URLSearchParams(window.location.search);
+    nav.restoring = true;
+    const section = p.get('section');
+    if (section === null || !lesson.goTo(section)) lesson.goTo('intro');
+    const text = p.get('text');
+    const wanted = text === null ? DEFAULT_TEXT : text;
+    if (wanted.length <= 4 * MAX_TEXT && wanted !== parseReply(call('lesson_state', 'string', [], [])).text) lesson.setText(wanted);
+    applyView(viewFromParams(p));
   }
 
   const lesson = {
@@ -101,7 +161,6 @@
     setText(s) {
       try {
         const r = parseReply(call('lesson_set_text', 'string', ['string'], [checkText(s, 'setText')]));
-        updateAddress();
         return r.count;
       } catch (e) {
         return e.message;
@@ -204,14 +263,13 @@
     if (!input || !edit.open) return;
     edit.open = false;
     input.hidden = true;
-    if (apply) {
-      const r = lesson.setText(input.value);
-      if (typeof r === 'string') {
-        reportError(r);
-        Module.ccall('lesson_set_banner', null, ['string'], [r]);
-      }
+    const value = input.value.replace(/\u0000/g, '');
+    try {
+      parseReply(Module.ccall('lesson_edit_end', 'string', ['string', 'number', 'number'], [value, apply ? 1 : 0, tab || 0]));
+    } catch (e) {
+      reportError(e.message);
+      Module.ccall('lesson_set_banner', null, ['string'], [e.message]);
     }
-    Module.ccall('lesson_edit_end', null, ['number'], [tab || 0]);
     if (document.activeElement === input || document.activeElement === document.body) Module.canvas.focus();
   }
 
@@ -280,7 +338,9 @@
         } catch (e) { /* unreadable progress is ignored */ }
       }
       applyUrl();
+      applyView(viewFromParams(params));
       window.addEventListener('message', onMessage);
+      window.addEventListener('popstate', onPopState);
       Module.ccall('lesson_set_dom_text_input', null, ['number'], [1]);
       // SDL cancels mousedown, which would stop a click from focusing the canvas; keys go to
       // the lesson only while it has focus.
@@ -291,10 +351,8 @@
       resolveReady(lesson);
       post('ready', { version: lesson.version });
     },
-    section(id) {
-      post('section', { id });
-      updateAddress();
-    },
+    section(id) { post('section', { id }); },
+    view(json) { showView(json); },
     progress(json) {
       const store = storage();
       if (store) {
@@ -309,6 +367,8 @@
       if (!input) return;
       placeEdit(input, r);
       input.value = r.text;
+      input.inputMode = r.inputMode === 'decimal' ? 'decimal' : 'text';
+      input.setAttribute('aria-label', r.inputMode === 'decimal' ? 'Number' : 'Sentence');
       input.hidden = false;
       edit.open = true;
       input.focus();

@@ -17,13 +17,19 @@ void BeginControls(Controls& c) {
 void AddControl(const char* kind, const std::string& label, const std::string& value, bool drags) {
     if (!current) return;
     const ImGuiLastItemData& item = GImGui->LastItemData;
-    current->frame.push_back(ControlInfo{item.ID, kind, label, value, item.Rect.Min, item.Rect.Max, drags});
+    const bool disabled = (item.InFlags & ImGuiItemFlags_Disabled) != 0;
+    current->frame.push_back(ControlInfo{item.ID, kind, label, value, item.Rect.Min, item.Rect.Max, drags, disabled});
+}
+
+void ControlTakesArrows() {
+    if (current && !current->frame.empty()) current->frame.back().arrows = true;
 }
 
 const ControlInfo* FindControl(const Controls& c, ImGuiID id) {
     if (id == 0) return nullptr;
-    for (const ControlInfo& info : c.last)
-        if (info.imgui_id == id) return &info;
+    for (const std::vector<ControlInfo>* list : {&c.frame, &c.last})  // the newest whole list first
+        for (const ControlInfo& info : *list)
+            if (info.imgui_id == id) return &info;
     return nullptr;
 }
 

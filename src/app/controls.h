@@ -21,6 +21,8 @@ struct ControlInfo {
     std::string value;   // its value, if it has one ("3", "on", "selected")
     ImVec2 min, max;     // CSS pixels of the canvas
     bool drags = false;  // a finger or the mouse drags it (slider, matrix cell): touch drives it, not the page
+    bool disabled = false;  // drawn but not pressable now (nothing to undo, already at the end)
+    bool arrows = false;    // ← and → change it while it has the keyboard focus (else they turn the page)
 };
 
 struct Controls {
@@ -32,7 +34,10 @@ struct Controls {
 void BeginControls(Controls& c);
 // Records the last ImGui item as a control.
 void AddControl(const char* kind, const std::string& label, const std::string& value = {}, bool drags = false);
-// A control of the last whole frame by ImGui id, or nullptr.
+// The control recorded last uses ← and → (a slider, a cell, a group of options).
+void ControlTakesArrows();
+// A control by ImGui id, from the newest list that has it (between frames the one just drawn,
+// while drawing the last whole frame's), or nullptr.
 const ControlInfo* FindControl(const Controls& c, ImGuiID id);
 
 }  // namespace app

@@ -16,7 +16,9 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -175,7 +177,7 @@ void SentenceField(Lesson& lesson, const char* hint) {
         const char* buf = lesson.text.c_str();
         const Theme& t = theme();
         Lesson::TextEdit& ed = lesson.edit;
-        const std::string shown = ed.active ? ed.draft : std::string(buf);
+        const std::string shown = ed.active && ed.target == "sentence" ? ed.draft : std::string(buf);
         ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
         ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::GetStyleColorVec4(ImGuiCol_FrameBgHovered));
         ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImGui::GetStyleColorVec4(ImGuiCol_FrameBgActive));
@@ -192,18 +194,15 @@ void SentenceField(Lesson& lesson, const char* hint) {
         const ImGuiContext& g = *GImGui;
         const bool tabbed = g.NavJustMovedToId == ImGui::GetItemID() && !g.NavDisableHighlight;
         if ((pressed || tabbed) && !ed.active) {
-            ed.pending = true;
+            RequestEdit(lesson, "sentence", buf, a, b, false);
             ed.select_all = tabbed;
-            ed.draft = buf;
-            ed.min = a;
-            ed.max = b;
         }
-        if (ed.active && (a.x != ed.min.x || a.y != ed.min.y || b.x != ed.max.x || b.y != ed.max.y)) {
+        if (ed.active && ed.target == "sentence" && (a.x != ed.min.x || a.y != ed.min.y || b.x != ed.max.x || b.y != ed.max.y)) {
             ed.min = a;
             ed.max = b;
             ed.moved = true;
         }
-        ed.drawn = true;
+        if (ed.target == "sentence") ed.drawn = true;
         AddControl("field", hint, buf);
     } else {
         char* buf = lesson.text_input;
@@ -219,15 +218,150 @@ void SentenceField(Lesson& lesson, const char* hint) {
     lesson.field_max = ImGui::GetItemRectMax();
 }
 
+View CurrentView(Lesson& lesson) {
+    View v;
+    v.section = sections()[static_cast<size_t>(lesson.current)].id;
+    v.text = lesson.text;
+    lesson.refresh_explorer();
+    const Explorer& e = lesson.explorer;
+    v.token = e.selected;
+    v.layer = e.layer;
+    v.head = e.head;
+    v.is_default_token = e.selected == find_token(e.run, "it");
+    v.is_default_layer = e.layer == static_cast<int>(e.run.cache.layers.size()) - 1 || e.run.cache.layers.empty();
+    v.is_default_head = e.head < 0;
+    const WorkedExample& w = lesson.worked;
+    v.edited = !w.is_lesson_numbers();
+    if (v.edited)
+        for (const auto& [mat, out] : {std::pair{&w.q, &v.q}, std::pair{&w.k, &v.k}, std::pair{&w.v, &v.v}})
+            for (Eigen::Index i = 0; i < mat->size(); ++i) out->push_back(static_cast<float>(mat->data()[i]));
+    return v;
+}
+
+std::string ApplyView(Lesson& lesson, const View& view) {
+    std::string problems;
+    lesson.refresh_explorer();
+    Explorer& e = lesson.explorer;
+    const int tokens = static_cast<int>(e.run.tokens.size());
+    const int layers = static_cast<int>(e.run.cache.layers.size());
+    const int heads = lesson.explorer_model().params.config.n_heads;
+    if (view.token >= 0) {
+        if (view.token < tokens) e.selected = view.token;
+        else problems += " token";
+    }
+    if (view.layer >= 0) {
+        if (view.layer < layers) e.layer = view.layer;
+        else problems += " layer";
+    }
+    if (view.head >= -1 && !view.is_default_head) {
+        if (view.head < heads) e.head = view.head;
+        else problems += " head";
+    }
+    if (view.edited) {
+        WorkedExample& w = lesson.worked;
+        bool ok = view.q.size() == 6 && view.k.size() == 6 && view.v.size() == 6;
+        for (const std::vector<float>* m : {&view.q, &view.k, &view.v})
+            for (float x : *m) ok = ok && std::isfinite(x) && x >= -3 && x <= 3;
+        if (ok) {
+            for (int i = 0; i < 6; ++i) {
+                w.q.data()[i] = view.q[static_cast<size_t>(i)];
+                w.k.data()[i] = view.k[static_cast<size_t>(i)];
+                w.v.data()[i] = view.v[static_cast<size_t>(i)];
+            }
+            w.recompute();
+        } else {
+            problems += " q/k/v";
+        }
+    }
+    return problems.empty() ? "" : "Parts of the link could not be used (" + problems.substr(1) + "); the rest of the view is as linked.";
+}
+
+void RequestEdit(Lesson& lesson, const std::string& target, const std::string& text, ImVec2 min, ImVec2 max, bool number) {
+    Lesson::TextEdit& ed = lesson.edit;
+    if (ed.active) return;
+    ed.pending = true;
+    ed.target = target;
+    ed.input_mode = number ? "decimal" : "text";
+    ed.draft = text;
+    ed.min = min;
+    ed.max = max;
+    ed.select_all = number;
+}
+
+std::string ApplyEdit(Lesson& lesson, const std::string& text) {
+    const std::string target = lesson.edit.target;
+    if (target == "sentence") {
+        const std::string error = lesson.set_text(text);
+        if (error.empty()) lesson.refresh_explorer();
+        return error;
+    }
+    // "cell:Q:row:col" of the worked example.
+    char name = 0;
+    int row = -1, col = -1;
+    if (std::sscanf(target.c_str(), "cell:%c:%d:%d", &name, &row, &col) != 3) return "Nothing to apply the text to.";
+    WorkedExample& w = lesson.worked;
+    attn::Mat* m = name == 'Q' ? &w.q : name == 'K' ? &w.k : name == 'V' ? &w.v : nullptr;
+    if (!m || row < 0 || col < 0 || row >= m->rows() || col >= m->cols()) return "Nothing to apply the text to.";
+    std::string s = text;
+    std::replace(s.begin(), s.end(), ',', '.');  // a decimal comma, as many keyboards type it
+    char* end = nullptr;
+    const double x = std::strtod(s.c_str(), &end);
+    while (end && *end == ' ') ++end;
+    if (s.find_first_not_of(' ') == std::string::npos || !end || *end != '\0' || !std::isfinite(x) || x < -3 || x > 3)
+        return "\"" + text.substr(0, 40) + "\" is not a number from −3 to 3; the cell keeps its value.";
+    (*m)(row, col) = static_cast<attn::Scalar>(x);
+    w.recompute();
+    return "";
+}
+
+bool FocusedControlTakesArrows(const Lesson& lesson) {
+    const ImGuiContext& g = *GImGui;
+    if (g.NavDisableHighlight || g.NavId == 0) return false;
+    const ControlInfo* c = FindControl(lesson.controls, g.NavId);
+    return c && c->arrows;
+}
+
+void PressFocusedControl(Lesson& lesson) {
+    const ControlInfo* c = FindControl(lesson.controls, GImGui->NavId);
+    // ImGui clears the input at the end of the frame. Input: a number field opens for typing.
+    ImGui::GetIO().NavInputs[c && c->kind == "cell" ? ImGuiNavInput_Input : ImGuiNavInput_Activate] = 1.0f;
+}
+
+int ArrowFor(Lesson& lesson) {
+    const ImGuiContext& g = *GImGui;
+    if (lesson.arrow == 0 || g.NavDisableHighlight || g.NavId == 0 || g.NavId != ImGui::GetItemID()) return 0;
+    const int a = lesson.arrow;
+    lesson.arrow = 0;
+    return a;
+}
+
+bool OptionGroupButton(Lesson& lesson, const char* group, const char* label, int index, int count, bool selected, float width) {
+    const ImGuiID group_id = ImGui::GetID(group);
+    ImGui::PushID(index);
+    bool pressed = OptionButton(label, selected, width);
+    ControlTakesArrows();
+    ImGuiContext& g = *GImGui;
+    if (lesson.focus_option.group == group_id && lesson.focus_option.index == index) {
+        ImGui::SetFocusID(ImGui::GetItemID(), g.CurrentWindow);
+        g.NavDisableHighlight = false;
+        lesson.focus_option = Lesson::FocusOption();
+        pressed = true;
+    } else if (const int a = ArrowFor(lesson)) {
+        if (index + a >= 0 && index + a < count) lesson.focus_option = Lesson::FocusOption{group_id, index + a};
+    }
+    ImGui::PopID();
+    return pressed;
+}
+
 void CopyButton(Lesson& lesson, const char* id, const char* label, const std::string& text) {
     Lesson::Clipboard& c = lesson.clipboard;
     ImGui::PushID(id);
-    if (ImGui::SmallButton(label)) {
+    const bool shown = c.source == id && !c.status.empty();
+    if (SmallButton(label, "button", shown ? c.status : "")) {
         c.pending = text;
         c.source = id;
         c.status.clear();
     }
-    AddControl("button", label);
     ImGui::PopID();
     if (c.source != id || c.status.empty()) return;
     if (c.status_time < 0) c.status_time = ImGui::GetTime();
@@ -360,7 +494,7 @@ void draw_contents(Lesson& lesson, bool compact) {
         ImGui::PushFont(t.fonts.small);
         const float text_w = w - 40;
         const ImVec2 ts = ImGui::CalcTextSize(title.c_str(), nullptr, false, text_w);
-        const float h = std::max(34.0f, ts.y + 14);
+        const float h = std::max(std::max(34.0f, theme().min_target), ts.y + 14);
         if (ImGui::InvisibleButton("item", ImVec2(w, h))) lesson.go_to(s.id);
         AddControl("link", title, current ? "current" : "");
         FocusRing();
@@ -458,8 +592,16 @@ void draw_prev_next(Lesson& lesson) {
 void handle_keys(Lesson& lesson) {
     const int step = lesson.key_step;
     lesson.key_step = 0;
+    lesson.arrow = 0;
     const ImGuiIO& io = ImGui::GetIO();
-    if (step == 0 || io.WantTextInput || ImGui::IsAnyItemActive()) return;
+    if (step == 0 || io.WantTextInput) return;
+    // The focused control takes the arrows when it uses them (a slider, a cell, a group of
+    // choices; tabbing onto one may have activated it); otherwise they turn the page.
+    if (FocusedControlTakesArrows(lesson)) {
+        lesson.arrow = step;
+        return;
+    }
+    if (ImGui::IsAnyItemActive()) return;
     const int target = lesson.current + step;
     if (target >= 0 && target < static_cast<int>(sections().size())) lesson.go_to(sections()[static_cast<size_t>(target)].id);
 }
@@ -493,7 +635,7 @@ void draw_banner(Lesson& lesson) {
     const Palette& p = theme().colors;
     BeginCard("banner", p.warn);
     Paragraph(lesson.banner);
-    if (ImGui::SmallButton("Dismiss")) lesson.banner.clear();
+    if (SmallButton("Dismiss")) lesson.banner.clear();
     EndCard();
 }
 
@@ -521,12 +663,19 @@ void DrawLesson(Lesson& lesson) {
     TouchScrollFrame(lesson.touch, ImGui::GetIO().DeltaTime);
     handle_keys(lesson);
     if (!ImGui::GetCurrentContext()->NavWindow) ImGui::FocusWindow(ImGui::GetCurrentWindow());
-    MoveKeyboardFocus(lesson.tab_step);
+    if (lesson.tab_step != 0) {
+        MoveKeyboardFocus(lesson.tab_step, lesson.clicked_control);
+        lesson.clicked_control = false;
+    }
     lesson.tab_step = 0;
     AdvanceTraining(lesson, 20.0);  // training keeps the page at 30 frames a second or more
 
     const bool chrome = !lesson.embed;
     const bool sidebar = chrome && vp->Size.x >= 1100;
+    // A phone (a narrow page): every control at least 40 CSS px wide and tall, for a finger.
+    const bool phone = vp->Size.x < 600;
+    theme().min_target = phone ? 40.0f : 0.0f;
+    if (phone) ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(12, std::max(6.0f, (40.0f - ImGui::GetFontSize()) * 0.5f)));
     const float side_w = sidebar ? kSidebarWidth : 0.0f;
 
     if (sidebar) {
@@ -574,10 +723,15 @@ void DrawLesson(Lesson& lesson) {
             const std::string label = fit_text("≡  " + std::to_string(lesson.current + 1) + " / " + std::to_string(sections().size()) +
                                                    "  " + section_title(lesson, lesson.current),
                                                menu_w - 2 * ImGui::GetStyle().FramePadding.x);
+            const bool open = ImGui::IsPopupOpen("contents-menu");
             if (ImGui::Button(label.c_str(), ImVec2(menu_w, 40))) ImGui::OpenPopup("contents-menu");
-            AddControl("menu", "Contents", section_title(lesson, lesson.current));
+            AddControl("menu", "Contents", open ? "open" : "");
+            // Below its button, not over its label; closed once a section is chosen.
+            ImGui::SetNextWindowPos(ImVec2(ImGui::GetItemRectMin().x, ImGui::GetItemRectMax().y + 4));
             if (ImGui::BeginPopup("contents-menu")) {
+                const int before = lesson.current;
                 draw_contents(lesson, true);
+                if (lesson.current != before) ImGui::CloseCurrentPopup();
                 ImGui::EndPopup();
             }
         }
@@ -607,6 +761,16 @@ void DrawLesson(Lesson& lesson) {
     lesson.page_scroll = ImGui::GetScrollY();
     lesson.page_scroll_max = ImGui::GetScrollMaxY();
     ImGui::EndChild();
+    // A click or tap on a control: Tab goes on from it. On no control: the keyboard focus is
+    // hidden, and Enter presses nothing.
+    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+        lesson.clicked_control = ImGui::IsAnyItemHovered();
+        if (!lesson.clicked_control && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+            GImGui->NavId = 0;
+            GImGui->NavDisableHighlight = true;
+        }
+    }
+    if (phone) ImGui::PopStyleVar();
     ImGui::End();
 }
 

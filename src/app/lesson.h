@@ -28,6 +28,7 @@ struct WorkedExample {
     int step = 4;                // 0 inputs, 1 scores, 2 ÷√d_k, 3 softmax, 4 × V
     bool scaled = true;          // false: the √d_k division is removed to show saturation
     void reset();                // back to the lesson's numbers
+    bool is_lesson_numbers() const;  // nothing edited (scaled, and Q, K, V as the lesson has them)
     void recompute();
 };
 
@@ -53,7 +54,8 @@ struct Pipeline {
     SentenceRun run;                 // Lesson::text through the BERT-vocabulary embeddings
     attn::Mat positions;             // (max(16, T), d) the positional-encoding heatmap
     std::vector<std::string> position_labels;
-    int hovered = -1;
+    int hovered = -1;                // token under the pointer this frame
+    int selected = -1;               // token picked by a click or tap, followed through the stages
     bool dirty = true;
 };
 
@@ -124,6 +126,7 @@ struct Lesson {
     Pipeline pipeline;
     EncoderView encoder;
     Training training;
+    int pinned_term = -1;            // the glossary term whose definition is open
     int section_changed = 0;         // bumped whenever the section changes (for the page)
     bool scroll_to_top = false;
     // Sentence fields on the web are a real <input> that the page lays over the field while it is
@@ -136,6 +139,8 @@ struct Lesson {
         bool moved = false;          // the field moved while it is open (the page scrolled)
         bool drawn = false;          // the field was drawn this frame (else the page closes its input)
         bool select_all = false;     // opened by Tab: the text starts selected, as on a web page
+        std::string target = "sentence";  // what the text is for: "sentence", or "cell:Q:row:col"
+        std::string input_mode = "text";  // the page's inputmode: "text", or "decimal" for a number
         ImVec2 min, max;             // where the field is, in CSS pixels
         std::string draft;           // what the input holds, shown by the canvas meanwhile
     } edit;
@@ -158,7 +163,13 @@ struct Lesson {
     ImVec2 next_min, next_max;       // the "Next" button at the foot of the page, in CSS pixels
     int key_step = 0;                // −1 / +1: the learner pressed ← / → (set from key events, so
                                      // a tap shorter than a frame is not lost)
+    int arrow = 0;                   // ← / → for the focused control that uses them (see ArrowFor)
+    struct FocusOption {             // ← / → moved the choice of a group: focus and pick this one
+        ImGuiID group = 0;
+        int index = -1;
+    } focus_option;
     int tab_step = 0;                // −1 / +1: Shift+Tab / Tab moves the keyboard focus
+    bool clicked_control = false;    // the last click or tap pressed a control: Tab goes on from it
     bool enter_pressed = false;      // Enter: press the control that has the keyboard focus
 
     Lesson();
@@ -184,6 +195,42 @@ std::string section_title(const Lesson& lesson, int index);
 // that asks the page for its own text input (Lesson::edit), which applies the text through
 // lesson_set_text; natively an ImGui text input that applies it as it is typed.
 void SentenceField(Lesson& lesson, const char* hint);
+
+// ← and → belong to the control with the keyboard focus (not to ImGui's focus moves, nor to
+// page turns): a slider, a cell, a group of choices.
+bool FocusedControlTakesArrows(const Lesson& lesson);
+// Enter: presses the control that has the keyboard focus, as Space does, or opens a number cell
+// for typing (call before ImGui::NewFrame).
+void PressFocusedControl(Lesson& lesson);
+
+// The arrow (−1 / +1) pressed while the last item has the keyboard focus, or 0. Consumed: a
+// control that uses arrows calls it right after it is drawn (and ControlTakesArrows()).
+int ArrowFor(Lesson& lesson);
+// One choice of a group drawn in a row (layer, head, step): filled when selected. With the
+// keyboard focus on it, ← and → pick the neighbour and take the focus along.
+bool OptionGroupButton(Lesson& lesson, const char* group, const char* label, int index, int count, bool selected,
+                       float width = 0.0f);
+
+// What a link to the current view carries (URL parameters section, text, token, layer, head,
+// q, k, v): read off the lesson, and applied to it when a link is opened or Back is pressed.
+struct View {
+    std::string section;
+    std::string text;
+    int token = -1;                  // the explorer's selected token, -1: none
+    int layer = -1, head = -1;       // the explorer's layer (0-based) and head (-1: the mean)
+    bool edited = false;             // the worked example's Q, K, V differ from the lesson's
+    std::vector<float> q, k, v;      // when edited: 6 numbers each, row-major
+    bool is_default_token = true, is_default_layer = true, is_default_head = true;
+};
+View CurrentView(Lesson& lesson);
+// Applies the explorer and worked-example parts of a view; returns what could not be applied, or "".
+std::string ApplyView(Lesson& lesson, const View& view);
+
+// Asks the page to open its own input over [min, max] for `target` (see Lesson::TextEdit), holding
+// `text`; a number (decimal keyboard on a phone) or a sentence.
+void RequestEdit(Lesson& lesson, const std::string& target, const std::string& text, ImVec2 min, ImVec2 max, bool number);
+// Applies what the page's input holds to its target; returns an error message or "".
+std::string ApplyEdit(Lesson& lesson, const std::string& text);
 
 // A small "Copy" button that puts `text` on the system clipboard (tab-separated for tables, so
 // it pastes into a spreadsheet), with "Copied" beside it for a moment afterwards.

@@ -32,6 +32,12 @@ void WorkedExample::reset() {
     recompute();
 }
 
+bool WorkedExample::is_lesson_numbers() const {
+    WorkedExample fresh;
+    fresh.reset();
+    return scaled && q == fresh.q && k == fresh.k && v == fresh.v;
+}
+
 void WorkedExample::recompute() {
     if (scaled) {
         attn::attention_forward(out, cache, q, k, v);
@@ -133,7 +139,7 @@ void explain_step(const WorkedExample& w, int hovered_row) {
 
 // Random queries and keys of width d_k: their dot products have a standard deviation of about
 // √d_k, so without the division the softmax of one query's scores collapses onto one key.
-void saturation_demo() {
+void saturation_demo(Lesson& lesson) {
     static int dk = 64;
     static attn::Mat weights_scaled, weights_raw;
     static int computed_for = -1;
@@ -153,15 +159,21 @@ void saturation_demo() {
     }
     Paragraph("Pick a width for random queries and keys, and compare one query's attention over six "
               "keys with and without the division.");
-    // The value beside the slider, not on it, where the grab would cover it.
+    // The value beside the slider, not on it, where the grab would cover it; drawn in a box of
+    // fixed width, so that the layout does not move while the number changes.
     const std::string value = "d_k = " + std::to_string(dk);
-    const float value_w = ImGui::CalcTextSize("d_k = 512").x;
-    ImGui::SetNextItemWidth(std::min(ContentWidth() - value_w - ImGui::GetStyle().ItemInnerSpacing.x * 2, 320.0f));
-    ImGui::SliderInt("##dk", &dk, 3, 512, "", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+    const float value_w = ImGui::CalcTextSize("d_k = 512").x + 4;
+    const float gap = ImGui::GetStyle().ItemInnerSpacing.x * 2;
+    ImGui::SetNextItemWidth(std::min(ContentWidth() - value_w - gap, 320.0f));
+    // NoInput: Tab onto the slider focuses it (← → change it) instead of turning it into a text box.
+    ImGui::SliderInt("##dk", &dk, 3, 512, "", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_NoInput);
     AddControl("slider", "d_k", std::to_string(dk), true);
-    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x * 2);
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(value.c_str());
+    ControlTakesArrows();
+    if (const int a = ArrowFor(lesson)) dk = std::clamp(a > 0 ? dk + std::max(1, dk / 10) : dk - std::max(1, dk / 11), 3, 512);
+    ImGui::SameLine(0, gap);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddText(ImVec2(at.x, at.y + ImGui::GetStyle().FramePadding.y), theme().colors.text, value.c_str());
+    ImGui::Dummy(ImVec2(value_w, ImGui::GetFrameHeight()));
     const std::vector<std::string> label = {"query"};
     MatrixStyle style;
     style.attention = true;
@@ -223,20 +235,31 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
         vs.tint = t.colors.value;
         bool changed = false;
         Flow flow;
-        flow.next(matrix_width(3));
-        changed |= MatrixEdit("Q", "Q (queries)", kTokens, w.q, qs, -3, 3);
-        flow.next(matrix_width(3));
-        changed |= MatrixEdit("K", "K (keys)", kTokens, w.k, ks, -3, 3);
-        flow.next(matrix_width(3));
-        changed |= MatrixEdit("V", "V (values)", kTokens, w.v, vs, -3, 3);
+        const char* names[] = {"Q", "K", "V"};
+        const char* titles[] = {"Q (queries)", "K (keys)", "V (values)"};
+        attn::Mat* mats[] = {&w.q, &w.k, &w.v};
+        const MatrixStyle* styles[] = {&qs, &ks, &vs};
+        for (int m = 0; m < 3; ++m) {
+            flow.next(matrix_width(3));
+            CellTap tap;
+            changed |= MatrixEdit(names[m], titles[m], kTokens, *mats[m], *styles[m], -3, 3, &tap, &lesson.arrow);
+            if (tap.row >= 0) {  // a finger tapped a cell: the page's number input opens over it
+                char draft[32];
+                std::snprintf(draft, sizeof draft, "%.2f", static_cast<double>((*mats[m])(tap.row, tap.col)));
+                RequestEdit(lesson, std::string("cell:") + names[m] + ":" + std::to_string(tap.row) + ":" + std::to_string(tap.col),
+                            draft, tap.min, tap.max, true);
+            }
+        }
         ImGui::Dummy(ImVec2(0, 2));
-        if (ImGui::Button("Reset to the lesson's numbers")) {
+        ImGui::BeginDisabled(w.is_lesson_numbers());
+        if (Button("Reset to the lesson's numbers")) {
             w.reset();
             changed = false;
         }
+        ImGui::EndDisabled();
         SameLineIfFits(ImGui::GetFrameHeight() + ImGui::CalcTextSize("Divide by √d_k").x + 12, 20);
         bool scaled = w.scaled;
-        if (ImGui::Checkbox("Divide by √d_k", &scaled)) {
+        if (Checkbox("Divide by √d_k", &scaled)) {
             w.scaled = scaled;
             changed = true;
         }
@@ -246,14 +269,10 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
 
     // Step selector.
     ImGui::Dummy(ImVec2(0, 6));
-    static const char* kSteps[] = {"Inputs", "1  Scores", "2  ÷ √d_k", "3  Softmax", "4  × V"};
+    static const char* const kSteps[] = {"Inputs", "1  Scores", "2  ÷ √d_k", "3  Softmax", "4  × V"};
     for (int s = 0; s < 5; ++s) {
-        if (s) SameLineIfFits(ButtonWidth(kSteps[s]), 6);
-        const bool active = w.step == s;
-        ImGui::PushStyleColor(ImGuiCol_Button, active ? t.colors.accent : t.colors.accent_soft);
-        ImGui::PushStyleColor(ImGuiCol_Text, active ? t.colors.on_accent : t.colors.accent);
-        if (ImGui::Button(kSteps[s])) w.step = s;
-        ImGui::PopStyleColor(2);
+        if (s) SameLineIfFits(std::max(ButtonWidth(kSteps[s]), theme().min_target), 6);
+        if (OptionGroupButton(lesson, "steps", kSteps[s], s, 5, w.step == s)) w.step = s;
     }
 
     BeginCard("steps", t.colors.attention);
@@ -296,9 +315,9 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
     EndCard();
 }
 
-void Widget_Saturation(Lesson&, const attn::Block&) {
+void Widget_Saturation(Lesson& lesson, const attn::Block&) {
     BeginCard("saturation");
-    saturation_demo();
+    saturation_demo(lesson);
     EndCard();
 }
 

@@ -42,6 +42,7 @@ void DrawQuiz(Lesson& lesson, const attn::Block& block) {
             answers[block.name] = static_cast<int>(i);
             lesson.progress_dirty = true;
         }
+        AddControl("option", block.options[i].text, is_chosen ? "selected" : "");
         lesson.answer_boxes.push_back({block.name, static_cast<int>(i), ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
         ImGui::PopStyleColor(4);
         ImGui::PopID();

@@ -118,6 +118,7 @@ int draw_diagram(float width, int selected, int stage, int layers) {
         ImGui::SetCursorScreenPos(r.first);
         ImGui::PushID(b);
         if (ImGui::InvisibleButton("box", ImVec2(box_w, box_h))) clicked = b;
+        AddControl("box", kBoxes[b].title, b == selected ? "selected" : "");
         FocusRing();
         const bool hover = ImGui::IsItemHovered();
         ImGui::PopID();
@@ -183,7 +184,14 @@ void details(const SentenceRun& run, int box, int layer) {
         std::snprintf(buf, sizeof buf, "%d heads, each with d_k = %d. Rows: queries; columns: keys; orange: weight.",
                       heads, static_cast<int>(L.attn.q.at(0).cols()));
         Caption(buf);
-        const float cell = std::clamp((ContentWidth() - 16) / static_cast<float>(std::min(heads, 2)) / static_cast<float>(labels.size() + 3), 4.0f, 16.0f);
+        // Every head's map has its row labels, and all share one cell size (row labels need a
+        // line of small text, so the maps are as tall as they are wide only when there is room).
+        float label_w = 0;
+        ImGui::PushFont(t.fonts.small);
+        for (const std::string& l : labels) label_w = std::max(label_w, ImGui::CalcTextSize(l.c_str()).x + 14);
+        ImGui::PopFont();
+        const float per_map = (ContentWidth() - 16) / static_cast<float>(std::min(heads, 2)) - label_w;
+        const float cell = std::clamp(per_map / static_cast<float>(labels.size()), 4.0f, 16.0f);
         for (int h = 0; h < heads; ++h) {
             if (h % 2) ImGui::SameLine(0, 16);
             ImGui::BeginGroup();
@@ -193,7 +201,7 @@ void details(const SentenceRun& run, int box, int layer) {
             hs.attention = true;
             hs.cell_w = hs.cell_h = cell;
             ImGui::PushID(h);
-            Heatmap("w", L.attn.heads[static_cast<size_t>(h)].weights, h % 2 ? std::vector<std::string>() : labels, hs);
+            Heatmap("w", L.attn.heads[static_cast<size_t>(h)].weights, labels, hs);
             ImGui::PopID();
             ImGui::EndGroup();
         }
@@ -255,18 +263,11 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     BeginCard("encoder", t.colors.accent);
     Caption("Sentence: \"" + lesson.text + "\"  (change it in the explorer or with the box on the text-to-vectors page)");
     // Controls: how many blocks are stacked, which one is drawn, and stepping the data through.
-    auto pill = [&](const char* label, bool on, float w) {
-        ImGui::PushStyleColor(ImGuiCol_Button, on ? t.colors.accent : t.colors.accent_soft);
-        ImGui::PushStyleColor(ImGuiCol_Text, on ? t.colors.on_accent : t.colors.accent);
-        const bool pressed = ImGui::Button(label, ImVec2(w, 0));
-        ImGui::PopStyleColor(2);
-        return pressed;
-    };
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Stack N =");
     ImGui::SameLine();
     ImGui::BeginDisabled(v.n <= 1);
-    if (pill("−", false, 36)) --v.n;
+    if (Button("−##fewer", ImVec2(40, 0), "button", std::to_string(v.n))) --v.n;
     ImGui::EndDisabled();
     ImGui::SameLine();
     char n_label[16];
@@ -277,7 +278,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     ImGui::PopFont();
     ImGui::SameLine();
     ImGui::BeginDisabled(v.n >= EncoderView::kMaxBlocks);
-    if (pill("+", false, 36)) ++v.n;
+    if (Button("+##more", ImVec2(40, 0), "button", std::to_string(v.n))) ++v.n;
     v.more_min = ImGui::GetItemRectMin();
     v.more_max = ImGui::GetItemRectMax();
     ImGui::EndDisabled();
@@ -288,10 +289,12 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
         SameLineIfFits(36);
         char label[16];
         std::snprintf(label, sizeof label, "%d", l + 1);
-        if (pill(label, l == v.layer, 36)) v.layer = l;
+        ImGui::PushID("block");
+        if (OptionButton(label, l == v.layer, 40)) v.layer = l;
+        ImGui::PopID();
     }
     SameLineIfFits(ButtonWidth("Step ▶") + ButtonWidth("Show all") + 10, 24);
-    if (ImGui::Button("Step ▶")) {
+    if (Button("Step ▶", ImVec2(0, 0), "button", std::to_string(v.layer) + ":" + std::to_string(v.stage))) {
         if (v.stage < kOutput) {
             ++v.stage;
         } else if (v.layer + 1 < n_layers) {
@@ -304,7 +307,9 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
         v.selected_box = v.stage;
     }
     ImGui::SameLine();
-    if (ImGui::Button("Show all")) v.stage = kOutput;
+    ImGui::BeginDisabled(v.stage == kOutput);
+    if (Button("Show all", ImVec2(0, 0), "button", std::to_string(v.stage))) v.stage = kOutput;
+    ImGui::EndDisabled();
     if (own_stack) {
         Caption("N = " + std::to_string(n_layers) + " blocks: the " + model.label + ". Real models stack 6 to 96.");
     } else {

@@ -23,23 +23,18 @@ std::vector<double> current_row(const Explorer& e) {
     return row;
 }
 
-void selector_buttons(const char* label, int* value, int lo, int count, const char* all_label) {
-    const Theme& t = theme();
+void selector_buttons(Lesson& lesson, const char* label, int* value, int lo, int count, const char* all_label) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(label);
+    ImGui::PushID(label);  // "1" of Layer and "1" of Head are different controls
     for (int i = lo; i < count; ++i) {
         char text[24];
         if (i < 0) std::snprintf(text, sizeof text, "%s", all_label);
         else std::snprintf(text, sizeof text, "%d", i + 1);
-        SameLineIfFits(i < 0 ? ButtonWidth(text) : 34.0f);
-        const bool on = *value == i;
-        ImGui::PushID(i);
-        ImGui::PushStyleColor(ImGuiCol_Button, on ? t.colors.accent : t.colors.accent_soft);
-        ImGui::PushStyleColor(ImGuiCol_Text, on ? t.colors.on_accent : t.colors.accent);
-        if (ImGui::Button(text, ImVec2(i < 0 ? 0 : 34, 0))) *value = i;
-        ImGui::PopStyleColor(2);
-        ImGui::PopID();
+        SameLineIfFits(i < 0 ? ButtonWidth(text) : std::max(34.0f, theme().min_target));
+        if (OptionGroupButton(lesson, label, text, i - lo, count - lo, *value == i, i < 0 ? 0.0f : 34.0f)) *value = i;
     }
+    ImGui::PopID();
 }
 
 }  // namespace
@@ -53,20 +48,17 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
 
     // The sentence: the seed's, its twin, or the learner's own.
     SentenceField(lesson, "Type your own sentence");
-    if (ImGui::SmallButton("…because it was too tired")) {
-        lesson.set_text(kItSentence);
-    }
-    SameLineIfFits(ImGui::CalcTextSize("…because it was too wide").x + 8);
-    if (ImGui::SmallButton("…because it was too wide")) {
-        lesson.set_text("The animal did not cross the street because it was too wide");
-    }
+    const char* const kWide = "The animal did not cross the street because it was too wide";
+    if (SmallButton("…because it was too tired", "option", lesson.text == kItSentence ? "selected" : "")) lesson.set_text(kItSentence);
+    SameLineIfFits(ButtonWidth("…because it was too wide"));
+    if (SmallButton("…because it was too wide", "option", lesson.text == kWide ? "selected" : "")) lesson.set_text(kWide);
 
     // Which model.
     ImGui::Dummy(ImVec2(0, 2));
     if (!lesson.model_error.empty()) Caption(lesson.model_error);
     if (lesson.trained.trained) {
         bool trained = e.use_trained;
-        if (ImGui::Checkbox("Trained model", &trained)) {
+        if (Checkbox("Trained model", &trained)) {
             e.use_trained = trained;
             ++lesson.model_version;
             e.dirty = lesson.pipeline.dirty = true;
@@ -88,9 +80,9 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
     const int n_heads = model.params.config.n_heads;
     e.layer = std::clamp(e.layer, 0, n_layers - 1);
     e.head = std::clamp(e.head, -1, n_heads - 1);
-    selector_buttons("Layer", &e.layer, 0, n_layers, "");
+    selector_buttons(lesson, "Layer", &e.layer, 0, n_layers, "");
     SameLineIfFits(ImGui::CalcTextSize("Head").x + ButtonWidth("mean") + n_heads * 44.0f + 40, 24);
-    selector_buttons("Head", &e.head, -1, n_heads, "mean");
+    selector_buttons(lesson, "Head", &e.head, -1, n_heads, "mean");
 
     // The words: queries in purple, attention in orange.
     e.row = current_row(e);
@@ -114,6 +106,7 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
             s.fg = t.colors.query;
         }
         if (e.run.unknown[static_cast<size_t>(i)]) s.border = t.colors.warn;
+        s.value = i == e.selected ? "selected" : "";
         return s;
     }, &hovered, &rects, t.fonts.h2);
     if (clicked >= 0) {
@@ -168,7 +161,7 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
 
     // Every layer and head at once: click one to select it.
     ImGui::Dummy(ImVec2(0, 4));
-    ImGui::Checkbox("Show all heads", &e.all_heads);
+    Checkbox("Show all heads", &e.all_heads);
     if (e.all_heads) {
         const int T = static_cast<int>(e.run.tokens.size());
         const float avail = ContentWidth();
@@ -185,10 +178,14 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
                 hs.highlight_row = e.selected;
                 ImGui::PushID(l * 100 + h);
                 Heatmap("map", e.run.cache.weights(l, h), {}, hs);
-                if (ImGui::IsItemClicked()) {
+                // The map is a control: a click, a tap, or Enter when it has the keyboard focus.
+                ImGui::SetCursorScreenPos(pos);
+                if (ImGui::InvisibleButton("pick", ImGui::GetItemRectSize())) {
                     e.layer = l;
                     e.head = h;
                 }
+                AddControl("map", "layer " + std::to_string(l + 1) + " head " + std::to_string(h + 1), l == e.layer && h == e.head ? "selected" : "");
+                FocusRing(3);
                 ImGui::PopID();
                 if (l == e.layer && h == e.head)
                     ImGui::GetWindowDrawList()->AddRect(ImVec2(pos.x - 3, pos.y - 3), ImVec2(pos.x + cell * T + 3, pos.y + cell * T + 3), t.colors.query, 3, 0, 2);

@@ -20,10 +20,7 @@ std::vector<std::string> split_words(const std::string& s) {
     return words;
 }
 
-// The think-first sentence as the seed asks it.
-const char* const kPredictionSentence = "The animal did not cross the street because it was tired";
 const char* const kReferents[] = {"the animal", "the street", "can't tell"};
-constexpr int kItWord = 7;  // "it" in kPredictionSentence
 
 }  // namespace
 
@@ -31,35 +28,34 @@ void Widget_Prediction(Lesson& lesson, const attn::Block&) {
     const Theme& t = theme();
     Progress& p = lesson.progress;
     BeginCard("prediction", t.colors.query);
-    Paragraph("In **\"The animal did not cross the street because it was tired\"**, what does **it** refer to?");
-    const std::vector<std::string> words = split_words(kPredictionSentence);
+    Paragraph(std::string("In **\"") + kItSentence + "\"**, what does **it** refer to?");
+    const std::vector<std::string> words = split_words(kItSentence);
+    const int it_word = static_cast<int>(std::find(words.begin(), words.end(), "it") - words.begin());
     for (int i = 0; i < 3; ++i) {
         if (i) SameLineIfFits(ButtonWidth(kReferents[i]));
-        const bool chosen = p.prediction == i;
-        ImGui::PushStyleColor(ImGuiCol_Button, chosen ? t.colors.query : t.colors.query_soft);
-        ImGui::PushStyleColor(ImGuiCol_Text, chosen ? t.colors.on_accent : t.colors.query);
-        if (ImGui::Button(kReferents[i])) {
+        if (OptionButton(kReferents[i], p.prediction == i)) {
             p.prediction = i;
             lesson.progress_dirty = true;
         }
-        ImGui::PopStyleColor(2);
     }
     ImGui::Dummy(ImVec2(0, 4));
     Paragraph("Which words help you decide? Tap them to mark your clues.");
     const int clicked = TokenChips("clues", words, [&](int i) {
         ChipStyle s;
         const bool clue = std::find(p.clues.begin(), p.clues.end(), i) != p.clues.end();
-        if (i == kItWord) {
+        if (i == it_word) {
             s.bg = t.colors.query_soft;
             s.fg = t.colors.query;
+            s.value = "the word asked about";
         }
         if (clue) {
             s.bg = WithAlpha(t.colors.attention, 0.25f);
             s.border = t.colors.attention;
+            s.value = "marked";
         }
         return s;
     });
-    if (clicked >= 0 && clicked != kItWord) {
+    if (clicked >= 0 && clicked != it_word) {
         auto it = std::find(p.clues.begin(), p.clues.end(), clicked);
         if (it == p.clues.end()) p.clues.push_back(clicked);
         else p.clues.erase(it);
@@ -74,9 +70,9 @@ void Widget_Prediction(Lesson& lesson, const attn::Block&) {
     EndCard();
 }
 
-void DrawTerms(Lesson&, const attn::Block& block) {
+void DrawTerms(Lesson& lesson, const attn::Block& block) {
     const Theme& t = theme();
-    static int pinned = -1;
+    int& pinned = lesson.pinned_term;
     std::vector<std::string> words;
     for (const auto& term : block.terms) words.push_back(term.first);
     int hovered = -1;
@@ -84,10 +80,14 @@ void DrawTerms(Lesson&, const attn::Block& block) {
         ChipStyle s;
         s.bg = i == pinned ? t.colors.accent : t.colors.accent_soft;
         s.fg = i == pinned ? t.colors.on_accent : t.colors.accent;
+        s.value = i == pinned ? "open" : "";
         return s;
     }, &hovered, nullptr, t.fonts.bold);
     if (clicked >= 0) pinned = pinned == clicked ? -1 : clicked;
-    if (hovered >= 0 && hovered != pinned) {
+    // The definition shows under the chips once pinned; a hover tip for the mouse only (a
+    // finger's tap pins it, and a tip would stay behind after the finger lifts).
+    const bool mouse = !(ImGui::GetIO().ConfigFlags & ImGuiConfigFlags_IsTouchScreen);
+    if (mouse && hovered >= 0 && hovered != pinned) {
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 22);
         ImGui::PushFont(t.fonts.bold);

@@ -166,7 +166,9 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
         EndCard();
         return;
     }
-    int hovered = p.hovered;
+    // The token followed through every stage: the one under the pointer, else the one picked.
+    if (p.selected >= static_cast<int>(run.tokens.size())) p.selected = -1;
+    int hovered = p.hovered >= 0 ? p.hovered : p.selected;
     p.hovered = -1;
 
     stage_label("1", "Raw text");
@@ -176,13 +178,15 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
     std::vector<std::string> pieces;
     for (const attn::Token& tok : run.tokens) pieces.push_back(tok.text);
     int h = -1;
-    TokenChips("tokens", pieces, [&](int i) {
+    const int picked = TokenChips("tokens", pieces, [&](int i) {
         ChipStyle s;
         s.bg = i == hovered ? t.colors.query : t.colors.query_soft;
         s.fg = i == hovered ? t.colors.on_accent : t.colors.query;
         if (run.unknown[static_cast<size_t>(i)]) s.border = t.colors.warn;
+        s.value = i == p.selected ? "selected" : "";
         return s;
     }, &h);
+    if (picked >= 0) p.selected = p.selected == picked ? -1 : picked;
     if (h >= 0) p.hovered = h;
     Caption("A \"##\" piece continues the word before it. " + std::to_string(run.tokens.size()) + " token(s)" +
             (run.truncated ? "; the model reads only the first " + std::to_string(model.max_tokens()) : std::string()) + ".");
@@ -206,7 +210,14 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
         ImGui::TableSetupColumn(("Embedding (" + std::to_string(d) + " numbers)").c_str(), 0, 1.4f);
         ImGui::TableSetupColumn("+ Position", 0, 1.4f);
         ImGui::TableSetupColumn("= Input to the encoder", 0, 1.4f);
-        ImGui::TableHeadersRow();
+        // Header cells as plain text: ImGui's header row would make each a Tab stop that does nothing.
+        ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+        for (int c = 0; c < 5; ++c) {
+            ImGui::TableSetColumnIndex(c);
+            ImGui::PushFont(t.fonts.bold);
+            ImGui::TextUnformatted(ImGui::TableGetColumnName(c));
+            ImGui::PopFont();
+        }
         auto vec_cell = [&](const char* id, const attn::Mat& m, Eigen::Index row) {
             ImGui::PushFont(t.fonts.mono);
             ImGui::TextUnformatted((first_numbers(m, row, 3) + " …").c_str());
@@ -256,7 +267,7 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
     stage_label("5", "Into the encoder ×N");
     Paragraph("These input vectors now enter a stack of encoder blocks, each one multi-head attention followed by "
               "a feed-forward network, repeated.");
-    if (ImGui::Button("See the encoder block  →")) lesson.go_to("encoder-block");
+    if (Button("See the encoder block  →", ImVec2(0, 0), "link")) lesson.go_to("encoder-block");
     EndCard();
 }
 

@@ -87,12 +87,21 @@ void DrawTraining(Lesson& lesson) {
         return;
     }
     if (!t.running) {
-        ImGui::SetNextItemWidth(140);
-        ImGui::InputInt("seed", &t.seed);
-        t.seed = std::max(0, t.seed);
+        // The seed: − and + (a typed field inside the canvas would need its own input method).
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted("Seed");
         ImGui::SameLine();
-        if (ImGui::Button(t.finished ? "Train again" : "Train from scratch")) StartTraining(lesson, t.seed);
-    } else if (ImGui::Button("Stop")) {
+        ImGui::BeginDisabled(t.seed <= 0);
+        if (Button("−##seed", ImVec2(40, 0), "button", std::to_string(t.seed))) --t.seed;
+        ImGui::EndDisabled();
+        ImGui::SameLine();
+        ImGui::AlignTextToFramePadding();
+        ImGui::Text("%d", t.seed);
+        ImGui::SameLine();
+        if (Button("+##seed", ImVec2(40, 0), "button", std::to_string(t.seed))) ++t.seed;
+        ImGui::SameLine(0, 16);
+        if (Button(t.finished ? "Train again" : "Train from scratch", ImVec2(0, 0), "button", t.finished ? "finished" : "")) StartTraining(lesson, t.seed);
+    } else if (Button("Stop", ImVec2(0, 0), "button", "running")) {
         t.running = false;
     }
     if (!t.trainer) return;
@@ -103,14 +112,18 @@ void DrawTraining(Lesson& lesson) {
     const float w = ContentWidth();
     const bool two = w > 560;
     const float plot_w = two ? (w - 16) * 0.5f : w;
-    ImGui::PushStyleColor(ImGuiCol_PlotLines, th.colors.query);
-    ImGui::PlotLines("##loss", t.loss.data(), static_cast<int>(t.loss.size()), 0, "loss", 0.0f, FLT_MAX, ImVec2(plot_w, 90));
-    ImGui::PopStyleColor();
+    // Each plot under its own label: a label drawn over the plot would be crossed by its line.
+    auto plot = [&](const char* id, const char* label, const std::vector<float>& ys, float lo, float hi, ImU32 color) {
+        ImGui::BeginGroup();
+        Caption(label);
+        ImGui::PushStyleColor(ImGuiCol_PlotLines, color);
+        ImGui::PlotLines(id, ys.data(), static_cast<int>(ys.size()), 0, nullptr, lo, hi, ImVec2(plot_w, 90));
+        ImGui::PopStyleColor();
+        ImGui::EndGroup();
+    };
+    plot("##loss", "loss", t.loss, 0.0f, FLT_MAX, th.colors.query);
     if (two) ImGui::SameLine(0, 16);
-    ImGui::PushStyleColor(ImGuiCol_PlotLines, th.colors.good);
-    ImGui::PlotLines("##acc", t.held_out_accuracy.data(), static_cast<int>(t.held_out_accuracy.size()), 0,
-                     "held-out accuracy", 0.0f, 1.0f, ImVec2(plot_w, 90));
-    ImGui::PopStyleColor();
+    plot("##acc", "held-out accuracy", t.held_out_accuracy, 0.0f, 1.0f, th.colors.good);
     std::snprintf(buf, sizeof buf, "loss %.3f · held-out accuracy %.1f%% · %.1f s%s", t.loss.empty() ? 0.0 : t.loss.back(),
                   100.0 * t.held_out_last, t.elapsed_ms / 1000.0, t.running ? " · training…" : "");
     Caption(buf);

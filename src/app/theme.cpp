@@ -3,6 +3,7 @@
 #include "app/glyphs.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -45,6 +46,8 @@ Palette light_palette() {
     p.warn = rgb(191, 112, 0);
     p.heat_neg = rgb(33, 102, 172);
     p.heat_pos = rgb(202, 0, 32);
+    p.ink_dark = rgb(0, 0, 0);  // pure black and white: one of them reads at 4.58:1 or more on any colour
+    p.ink_light = rgb(255, 255, 255);
     return p;
 }
 
@@ -72,6 +75,8 @@ Palette dark_palette() {
     p.warn = rgb(255, 183, 77);
     p.heat_neg = rgb(103, 169, 227);
     p.heat_pos = rgb(244, 109, 117);
+    p.ink_dark = rgb(0, 0, 0);  // pure black and white: one of them reads at 4.58:1 or more on any colour
+    p.ink_light = rgb(255, 255, 255);
     return p;
 }
 
@@ -89,6 +94,27 @@ ImU32 Mix(ImU32 a, ImU32 b, float t) {
     t = std::clamp(t, 0.0f, 1.0f);
     return ImGui::ColorConvertFloat4ToU32(ImVec4(x.x + (y.x - x.x) * t, x.y + (y.y - x.y) * t,
                                                  x.z + (y.z - x.z) * t, x.w + (y.w - x.w) * t));
+}
+
+double Luminance(ImU32 c) {
+    auto channel = [c](int shift) {
+        const double s = static_cast<double>((c >> shift) & 0xFF) / 255.0;
+        return s <= 0.04045 ? s / 12.92 : std::pow((s + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * channel(IM_COL32_R_SHIFT) + 0.7152 * channel(IM_COL32_G_SHIFT) + 0.0722 * channel(IM_COL32_B_SHIFT);
+}
+
+double ContrastRatio(ImU32 a, ImU32 b) {
+    const double la = Luminance(a), lb = Luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+ImU32 TextOn(ImU32 bg, ImU32 preferred) {
+    const Palette& p = theme().colors;
+    const unsigned alpha = (bg >> IM_COL32_A_SHIFT) & 0xFF;
+    if (alpha < 255) bg = Mix(p.card | IM_COL32_A_MASK, bg | IM_COL32_A_MASK, static_cast<float>(alpha) / 255.0f);
+    if (preferred && ContrastRatio(preferred | IM_COL32_A_MASK, bg) >= kMinTextContrast) return preferred;
+    return ContrastRatio(p.ink_dark, bg) >= ContrastRatio(p.ink_light, bg) ? p.ink_dark : p.ink_light;
 }
 
 ImU32 HeatColor(float v) {

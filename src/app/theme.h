@@ -17,6 +17,7 @@ struct Palette {
     ImU32 on_attention;        // text on a strong attention orange
     ImU32 good, bad, warn;
     ImU32 heat_neg, heat_pos;  // diverging heat strips: negative blue, positive red
+    ImU32 ink_dark, ink_light; // text on filled backgrounds, chosen by TextOn
 };
 
 struct Fonts {
@@ -33,7 +34,8 @@ struct Theme {
     bool dark = false;
     Palette colors;
     Fonts fonts;
-    float dpr = 1.0f;  // device pixel ratio the font atlas was rasterised for
+    float dpr = 1.0f;         // device pixel ratio the font atlas was rasterised for
+    float min_target = 0.0f;  // smallest width and height of a control (40 CSS px on a phone)
 };
 
 Theme& theme();
@@ -53,5 +55,14 @@ ImU32 WithAlpha(ImU32 color, float alpha);
 ImU32 Mix(ImU32 a, ImU32 b, float t);
 // Diverging colour for a value in [-1, 1] (scaled by the caller).
 ImU32 HeatColor(float v);
+
+// WCAG 2.1 relative luminance of an opaque colour, and the contrast ratio of two (1 to 21).
+double Luminance(ImU32 c);
+double ContrastRatio(ImU32 a, ImU32 b);
+constexpr double kMinTextContrast = 4.5;  // WCAG AA for normal text
+// The colour of text on a filled background (a heatmap cell, chip, pill, chosen button): the
+// preferred colour when it reads at kMinTextContrast or better, else the dark or the light ink,
+// whichever contrasts more. A translucent background is taken over the card colour.
+ImU32 TextOn(ImU32 bg, ImU32 preferred = 0);
 
 }  // namespace app

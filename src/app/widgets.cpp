@@ -36,6 +36,45 @@ float ButtonWidth(const char* label) {
     return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
 }
 
+bool Button(const char* label, ImVec2 size, const char* kind, const std::string& value) {
+    const float m = theme().min_target;
+    if (m > 0) {
+        size.x = size.x > 0 ? std::max(size.x, m) : std::max(ButtonWidth(label), m);
+        size.y = std::max(size.y, m);
+    }
+    const bool pressed = ImGui::Button(label, size);
+    const char* end = ImGui::FindRenderedTextEnd(label);
+    AddControl(kind, std::string(label, end), value);
+    return pressed;
+}
+
+bool SmallButton(const char* label, const char* kind, const std::string& value) {
+    if (theme().min_target > 0) return Button(label, ImVec2(0, 0), kind, value);
+    const bool pressed = ImGui::SmallButton(label);
+    AddControl(kind, std::string(label, ImGui::FindRenderedTextEnd(label)), value);
+    return pressed;
+}
+
+bool OptionButton(const char* label, bool selected, float width) {
+    const Palette& p = theme().colors;
+    const ImU32 bg = selected ? p.accent : p.accent_soft;
+    ImGui::PushStyleColor(ImGuiCol_Button, bg);
+    ImGui::PushStyleColor(ImGuiCol_Text, TextOn(bg, selected ? p.on_accent : p.accent));
+    const bool pressed = Button(label, ImVec2(width, 0), "option", selected ? "selected" : "");
+    ImGui::PopStyleColor(2);
+    return pressed;
+}
+
+bool Checkbox(const char* label, bool* on) {
+    const float m = theme().min_target;
+    const float pad = m > 0 ? std::max(ImGui::GetStyle().FramePadding.y, (m - ImGui::GetFontSize()) * 0.5f) : ImGui::GetStyle().FramePadding.y;
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ImGui::GetStyle().FramePadding.x, pad));
+    const bool changed = ImGui::Checkbox(label, on);
+    ImGui::PopStyleVar();
+    AddControl("checkbox", std::string(label, ImGui::FindRenderedTextEnd(label)), *on ? "on" : "off");
+    return changed;
+}
+
 bool WrapButton(const char* id, const char* mark, const std::string& text, float width) {
     const ImGuiStyle& style = ImGui::GetStyle();
     const ImVec2 pad = style.FramePadding;
@@ -48,7 +87,7 @@ bool WrapButton(const char* id, const char* mark, const std::string& text, float
     const ImGuiCol bg = ImGui::IsItemActive() ? ImGuiCol_ButtonActive : ImGui::IsItemHovered() ? ImGuiCol_ButtonHovered : ImGuiCol_Button;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(bg), style.FrameRounding);
-    const ImU32 fg = ImGui::GetColorU32(ImGuiCol_Text);
+    const ImU32 fg = TextOn(ImGui::GetColorU32(bg), ImGui::GetColorU32(ImGuiCol_Text));
     dl->AddText(ImVec2(pos.x + pad.x, pos.y + pad.y), fg, mark);
     dl->AddText(nullptr, 0.0f, ImVec2(pos.x + pad.x + mark_w, pos.y + pad.y), fg, text.c_str(), nullptr, text_w);
     FocusRing(style.FrameRounding);
@@ -173,7 +212,7 @@ void Pill(const char* text, ImU32 bg, ImU32 fg) {
     const ImVec2 p = ImGui::GetCursorScreenPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p, ImVec2(p.x + sz.x + 2 * pad.x, p.y + sz.y + 2 * pad.y), bg, 999);
-    dl->AddText(ImVec2(p.x + pad.x, p.y + pad.y), fg, text);
+    dl->AddText(ImVec2(p.x + pad.x, p.y + pad.y), TextOn(bg, fg), text);
     ImGui::Dummy(ImVec2(sz.x + 2 * pad.x, sz.y + 2 * pad.y));
     ImGui::PopFont();
 }
@@ -321,9 +360,7 @@ int MatrixView(const char* id, const char* title, const std::vector<std::string>
             }
             ImGui::PushFont(t.fonts.mono);
             const ImVec2 ts = ImGui::CalcTextSize(buf);
-            const bool strong = style.attention && v > 0.6f;
-            dl->AddText(ImVec2(b.x - ts.x - 7, a.y + (cell_h - ts.y) * 0.5f),
-                        strong ? t.colors.on_attention : t.colors.text, buf);
+            dl->AddText(ImVec2(b.x - ts.x - 7, a.y + (cell_h - ts.y) * 0.5f), TextOn(cell_color(v, style), t.colors.text), buf);
             ImGui::PopFont();
         }
     }
@@ -334,7 +371,8 @@ int MatrixView(const char* id, const char* title, const std::vector<std::string>
 }
 
 bool MatrixEdit(const char* id, const char* title, const std::vector<std::string>& row_labels,
-                attn::Mat& m, const MatrixStyle& style, float lo, float hi) {
+                attn::Mat& m, const MatrixStyle& style, float lo, float hi, CellTap* tapped, int* arrow) {
+    const bool touch = (ImGui::GetIO().ConfigFlags & ImGuiConfigFlags_IsTouchScreen) != 0;
     const Theme& t = theme();
     bool changed = false;
     ImGui::PushID(id);
@@ -343,7 +381,8 @@ bool MatrixEdit(const char* id, const char* title, const std::vector<std::string
     const float label_w = label_column_width(row_labels);
     ImGui::PushFont(t.fonts.mono);
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(3, 3));
-    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(6, 6));
+    const float pad_y = std::max(6.0f, (theme().min_target - ImGui::GetFontSize()) * 0.5f);
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(6, pad_y));
     for (Eigen::Index i = 0; i < m.rows(); ++i) {
         const ImVec2 row_pos = ImGui::GetCursorScreenPos();
         if (i < static_cast<Eigen::Index>(row_labels.size())) {
@@ -358,15 +397,33 @@ bool MatrixEdit(const char* id, const char* title, const std::vector<std::string
             ImGui::PushID(static_cast<int>(i * m.cols() + j));
             float v = static_cast<float>(m(i, j));
             ImGui::PushStyleColor(ImGuiCol_FrameBg, cell_color(v, style));
-            ImGui::SetNextItemWidth(style.cell_width);
-            if (ImGui::DragFloat("##v", &v, 0.01f, lo, hi, "%.2f", ImGuiSliderFlags_AlwaysClamp)) {
+            ImGui::SetNextItemWidth(std::max(style.cell_width, theme().min_target));
+            // Typing in the canvas is for a double-click or Enter (tabbing onto a cell focuses it:
+            // ← → nudge it); a finger gets the page's number input instead, with the phone's keyboard.
+            const ImGuiContext& g = *GImGui;
+            const ImGuiID cell_id = ImGui::GetID("##v");
+            const bool type_in = !touch && (ImGui::TempInputIsActive(cell_id) || g.NavActivateInputId == cell_id ||
+                                            (g.IO.MouseClickedCount[0] == 2 && g.HoveredIdPreviousFrame == cell_id));
+            const ImGuiSliderFlags flags = ImGuiSliderFlags_AlwaysClamp | (type_in ? 0 : ImGuiSliderFlags_NoInput);
+            if (ImGui::DragFloat("##v", &v, 0.01f, lo, hi, "%.2f", flags)) {
                 m(i, j) = static_cast<attn::Scalar>(std::isfinite(v) ? v : 0.0f);
                 changed = true;
             }
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Drag, or double-click to type (%.1f to %.1f)", lo, hi);
+            if (arrow && *arrow && !g.NavDisableHighlight && g.NavId == ImGui::GetItemID() &&
+                (g.ActiveId == 0 || g.ActiveId == ImGui::GetItemID())) {
+                v = std::clamp(v + 0.05f * static_cast<float>(*arrow), lo, hi);
+                m(i, j) = static_cast<attn::Scalar>(v);
+                *arrow = 0;
+                changed = true;
+            }
+            if (touch && tapped && ImGui::IsItemDeactivated() && !ImGui::IsItemDeactivatedAfterEdit())
+                *tapped = CellTap{static_cast<int>(i), static_cast<int>(j), ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+            if (!touch && IsItemHoveredByMouse())
+                ImGui::SetTooltip("Drag, or double-click to type (%.1f to %.1f)", lo, hi);
             char value[32];
             std::snprintf(value, sizeof value, "%.2f", static_cast<double>(v));
             AddControl("cell", std::string(title ? title : id) + " " + (i < static_cast<Eigen::Index>(row_labels.size()) ? row_labels[static_cast<size_t>(i)] : std::to_string(i)) + " " + std::to_string(j + 1), value, true);
+            ControlTakesArrows();
             ImGui::PopStyleColor();
             ImGui::PopID();
         }
@@ -490,7 +547,7 @@ int TokenChips(const char* id, const std::vector<std::string>& words, const std:
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const ImVec2 pad(10, 7);
     const float gap = 6, line_gap = 10;
-    const float h = ImGui::GetTextLineHeight() + 2 * pad.y + 6;  // room for a weight bar
+    const float h = std::max(theme().min_target, ImGui::GetTextLineHeight() + 2 * pad.y + 6);  // room for a weight bar
     float x = 0, y = 0;
     int clicked = -1;
     if (hovered) *hovered = -1;
@@ -498,7 +555,7 @@ int TokenChips(const char* id, const std::vector<std::string>& words, const std:
     ImDrawList* dl = ImGui::GetWindowDrawList();
     for (size_t i = 0; i < words.size(); ++i) {
         const char* text = words[i].empty() ? " " : words[i].c_str();
-        const float w = ImGui::CalcTextSize(text).x + 2 * pad.x;
+        const float w = std::max(theme().min_target, ImGui::CalcTextSize(text).x + 2 * pad.x);
         if (x > 0 && x + w > avail) {
             x = 0;
             y += h + line_gap;
@@ -508,14 +565,16 @@ int TokenChips(const char* id, const std::vector<std::string>& words, const std:
         ImGui::PushID(static_cast<int>(i));
         if (ImGui::InvisibleButton("chip", ImVec2(w, h))) clicked = static_cast<int>(i);
         FocusRing();
-        const bool hover = ImGui::IsItemHovered();
+        const bool hover = IsItemHoveredByMouse();
+        const ChipStyle st = style(static_cast<int>(i));
+        AddControl("chip", words[i], st.value);
         ImGui::PopID();
         if (hover && hovered) *hovered = static_cast<int>(i);
-        const ChipStyle st = style(static_cast<int>(i));
-        const ImU32 bg = st.bg ? st.bg : t.colors.card;
-        dl->AddRectFilled(a, b, hover ? Mix(bg, t.colors.heading, 0.08f) : bg, 8);
+        const ImU32 bg = hover ? Mix(st.bg ? st.bg : t.colors.card, t.colors.heading, 0.08f) : (st.bg ? st.bg : t.colors.card);
+        dl->AddRectFilled(a, b, bg, 8);
         dl->AddRect(a, b, st.border ? st.border : t.colors.card_border, 8, 0, st.border ? 2.0f : 1.0f);
-        dl->AddText(ImVec2(a.x + pad.x, a.y + pad.y), st.fg ? st.fg : t.colors.text, text);
+        dl->AddText(ImVec2(a.x + (w - ImGui::CalcTextSize(text).x) * 0.5f, a.y + (h - 6 - ImGui::GetTextLineHeight()) * 0.5f),
+                    TextOn(bg, st.fg ? st.fg : t.colors.text), text);
         if (st.weight >= 0) {
             const float bw = (w - 8) * std::clamp(st.weight, 0.0f, 1.0f);
             dl->AddRectFilled(ImVec2(a.x + 4, b.y - 6), ImVec2(a.x + 4 + bw, b.y - 3), t.colors.attention, 2);
@@ -617,6 +676,13 @@ void AttentionFormula(bool scaled) {
 
 namespace app {
 
+bool IsItemHoveredByMouse() {
+    const ImGuiContext& g = *GImGui;
+    // While the keyboard moves the focus, ImGui reports the focused item as hovered.
+    if (g.NavDisableMouseHover && !g.NavDisableHighlight) return false;
+    return ImGui::IsItemHovered();
+}
+
 void FocusRing(float rounding) {
     const ImGuiContext& g = *GImGui;
     if (g.NavDisableHighlight || g.NavId == 0 || g.NavId != ImGui::GetItemID()) return;
@@ -627,12 +693,16 @@ void FocusRing(float rounding) {
 // ImGui 1.86's Tab visits text fields only. The lesson's Tab visits every control, as a web
 // page's does: the same tabbing request ImGui makes for SetKeyboardFocusHere(), which focuses a
 // control without pressing it (and activates a text field).
-void MoveKeyboardFocus(int direction) {
+void MoveKeyboardFocus(int direction, bool from_focus) {
     ImGuiContext& g = *GImGui;
     if (direction == 0 || g.NavWindow == nullptr || g.NavWindowingTarget != nullptr) return;
     if (g.ActiveId != 0) ImGui::ClearActiveID();  // Tab leaves a text field (its edits are already applied)
-    const bool from_nothing = g.NavId == 0 || g.NavDisableHighlight;
+    // From the control used last, clicked or tapped too (as a web page's Tab goes on from the
+    // button clicked); from the top when there is none.
+    const bool from_nothing = g.NavId == 0 || (g.NavDisableHighlight && !from_focus);
     g.NavTabbingDir = direction < 0 ? -1 : from_nothing ? 0 : +1;
+    g.NavDisableHighlight = false;  // the ring shows from the first Tab on
+    g.NavDisableMouseHover = true;
     ImGui::NavMoveRequestSubmit(ImGuiDir_None, direction < 0 ? ImGuiDir_Up : ImGuiDir_Down,
                                 ImGuiNavMoveFlags_Tabbing | ImGuiNavMoveFlags_FocusApi,
                                 ImGuiScrollFlags_KeepVisibleEdgeX | ImGuiScrollFlags_KeepVisibleCenterY);
@@ -640,8 +710,5 @@ void MoveKeyboardFocus(int direction) {
     g.NavTabbingCounter = -1;
 }
 
-void PressFocusedControl() {
-    ImGui::GetIO().NavInputs[ImGuiNavInput_Activate] = 1.0f;  // ImGui clears it at the end of the frame
-}
 
 }  // namespace app

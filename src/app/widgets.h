@@ -33,13 +33,24 @@ void SameLineIfFits(float width, float spacing = -1.0f);
 // Draws the keyboard-focus ring around the last item when it has the keyboard focus (for
 // controls drawn by hand over an InvisibleButton; ImGui's own widgets draw theirs).
 void FocusRing(float rounding = 8.0f);
+// The last item is under the mouse (or a finger), not merely focused by the keyboard: for tips
+// that speak of the mouse.
+bool IsItemHoveredByMouse();
 // Keyboard focus: moves it to the next (+1) or previous (−1) control of the page, wrapping
 // around; call after ImGui::NewFrame and before the page is drawn.
-void MoveKeyboardFocus(int direction);
-// Presses the control that has the keyboard focus, as Space does (call before ImGui::NewFrame).
-void PressFocusedControl();
+// from_focus: go on from the control that has the focus (one clicked last), not from the top.
+void MoveKeyboardFocus(int direction, bool from_focus);
+
 // Width of a button with this label.
 float ButtonWidth(const char* label);
+// Controls of the lesson: ImGui's, at least theme().min_target wide and tall (40 CSS px on a
+// phone), each recorded as a control (controls.h) with its kind and value.
+bool Button(const char* label, ImVec2 size = ImVec2(0, 0), const char* kind = "button", const std::string& value = {});
+// A small button (a link-like action: Copy, a preset sentence), full size on a phone.
+bool SmallButton(const char* label, const char* kind = "button", const std::string& value = {});
+// One of a group of choices (layer, head, step): filled when selected; its value "selected".
+bool OptionButton(const char* label, bool selected, float width = 0.0f);
+bool Checkbox(const char* label, bool* on);
 // A full-width button whose text wraps onto as many lines as it needs (a quiz answer on a phone),
 // with `mark` (○, ✓, ✗) hanging at the left. Colours come from ImGuiCol_Button* and ImGuiCol_Text.
 bool WrapButton(const char* id, const char* mark, const std::string& text, float width);
@@ -66,9 +77,16 @@ float MatrixWidth(const std::vector<std::string>& row_labels, int cols, float ce
 // A labelled matrix; returns the index of the hovered row, or -1.
 int MatrixView(const char* id, const char* title, const std::vector<std::string>& row_labels,
                const attn::Mat& m, const MatrixStyle& style = MatrixStyle());
-// The same, each cell a drag-or-type field; returns true when a value changed.
+// The same, each cell a drag-or-type field; returns true when a value changed. On a touch
+// screen a tap on a cell does not type in the canvas: it lands in *tapped, for the caller to open
+// the page's own number input over the cell.
+struct CellTap {
+    int row = -1, col = -1;
+    ImVec2 min, max;
+};
+// arrow: the lesson's pending ← / → (−1 / +1), which nudges the cell that has the keyboard focus.
 bool MatrixEdit(const char* id, const char* title, const std::vector<std::string>& row_labels,
-                attn::Mat& m, const MatrixStyle& style, float lo, float hi);
+                attn::Mat& m, const MatrixStyle& style, float lo, float hi, CellTap* tapped = nullptr, int* arrow = nullptr);
 
 // A matrix as tab-separated text with a header row of column labels (or 1, 2, …) and each row's
 // label first: what a "Copy" button puts on the clipboard, so it pastes into a spreadsheet.
@@ -92,8 +110,9 @@ void HeatStrip(const char* id, const attn::Mat& m, Eigen::Index row, float width
 
 // [SECTION] Tokens --------------------------------------------------------------------------------
 struct ChipStyle {
-    ImU32 bg = 0, fg = 0, border = 0;
+    ImU32 bg = 0, fg = 0, border = 0;  // fg is a preference: TextOn keeps the text readable
     float weight = -1.0f;  // ≥ 0: a bar under the chip showing an attention weight
+    const char* value = "";  // the chip's state as a control reports it ("selected", "marked")
 };
 // Words as rounded chips, wrapping like text. style(i) gives each chip's look. Returns the
 // clicked chip or -1; hovered receives the chip under the mouse (or -1); rects (optional)

@@ -10,6 +10,7 @@
 #include "platform/platform.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -55,6 +56,34 @@ attn::Mat matrix_from(const double* data, int rows, int cols) {
     for (int i = 0; i < rows; ++i)
         for (int j = 0; j < cols; ++j) m(i, j) = static_cast<attn::Scalar>(data[i * cols + j]);
     return m;
+}
+
+json view_json(const app::View& v) {
+    json j{{"section", v.section}, {"text", v.text}};
+    if (!v.is_default_token && v.token >= 0) j["token"] = v.token;
+    if (!v.is_default_layer) j["layer"] = v.layer + 1;
+    if (!v.is_default_head) j["head"] = v.head + 1;
+    if (v.edited) {
+        j["q"] = v.q;
+        j["k"] = v.k;
+        j["v"] = v.v;
+    }
+    return j;
+}
+
+// A tooltip was drawn in the last frame (ImGui names them ##Tooltip_NN).
+bool tooltip_open() {
+    const ImGuiContext* g = ImGui::GetCurrentContext();
+    if (!g) return false;
+    for (const ImGuiWindow* w : g->Windows)
+        if ((w->Flags & ImGuiWindowFlags_Tooltip) && w->WasActive) return true;
+    return false;
+}
+
+std::string hex_id(unsigned id) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%08x", id);
+    return buf;
 }
 
 const char* touch_mode(app::TouchScroll::Mode m) {
@@ -108,12 +137,17 @@ LESSON_EXPORT void lesson_edit_draft(const char* text) {
     platform::lesson().edit.draft = s;
 }
 
-// ...and that it closed (applied through lesson_set_text, or cancelled). tab: −1 / +1 when it
-// closed because of Shift+Tab / Tab, so the keyboard focus moves on from the field.
-LESSON_EXPORT void lesson_edit_end(int tab) {
+// ...and that it closed: apply = 1 applies `text` to what it edits (the sentence, a cell), 0
+// cancels. tab: −1 / +1 when it closed because of Shift+Tab / Tab, so the keyboard focus moves on
+// from the field. Returns {"ok": true} or {"error": message}.
+LESSON_EXPORT const char* lesson_edit_end(const char* text, int apply, int tab) {
     app::Lesson& lesson = platform::lesson();
+    std::string error;
+    if (apply && lesson.edit.active) error = app::ApplyEdit(lesson, text ? text : "");
     lesson.edit.active = lesson.edit.pending = false;
+    lesson.edit.target = "sentence";
     if (tab == -1 || tab == 1) lesson.tab_step = tab;
+    return error.empty() ? reply(json{{"ok", true}}) : error_reply(error);
 }
 
 LESSON_EXPORT void lesson_set_theme(int dark) { g_pending_theme = dark ? 1 : 0; }
@@ -199,8 +233,11 @@ LESSON_EXPORT const char* lesson_state() {
     for (double w : e.row) row.push_back(w);
     json controls = json::array();
     for (const app::ControlInfo& c : lesson.controls.frame)
-        controls.push_back(json{{"kind", c.kind}, {"label", c.label}, {"value", c.value}, {"x", c.min.x}, {"y", c.min.y},
-                                {"w", c.max.x - c.min.x}, {"h", c.max.y - c.min.y}});
+        controls.push_back(json{{"id", hex_id(c.imgui_id)}, {"kind", c.kind}, {"label", c.label}, {"value", c.value},
+                                {"x", c.min.x}, {"y", c.min.y}, {"w", c.max.x - c.min.x}, {"h", c.max.y - c.min.y},
+                                {"disabled", c.disabled}, {"arrows", c.arrows}});
+    const ImGuiContext* g = ImGui::GetCurrentContext();
+    const std::string focus = g && g->NavId && !g->NavDisableHighlight ? hex_id(g->NavId) : "";
     json answers = json::array();
     for (const app::Lesson::AnswerBox& b : lesson.answer_boxes)
         answers.push_back(json{{"quiz", b.quiz}, {"option", b.option}, {"x", b.min.x}, {"y", b.min.y}, {"w", b.max.x - b.min.x}, {"h", b.max.y - b.min.y}});
@@ -228,6 +265,11 @@ LESSON_EXPORT const char* lesson_state() {
                       {"scroll", json{{"y", lesson.page_scroll}, {"max", lesson.page_scroll_max}}},
                       {"touch", json{{"mode", touch_mode(lesson.touch.mode)}, {"dragged", lesson.touch.dragged}, {"flung", lesson.touch.flung}}},
                       {"controls", controls},
+                      {"focus", focus},
+                      {"tooltip", tooltip_open()},
+                      {"textInput", g && g->IO.WantTextInput},
+                      {"worked", json{{"q", matrix_json(lesson.worked.q)}, {"k", matrix_json(lesson.worked.k)},
+                                      {"v", matrix_json(lesson.worked.v)}, {"step", lesson.worked.step}, {"scaled", lesson.worked.scaled}}},
                       {"editing", lesson.edit.active},
                       {"encoder", json{{"n", v.n}, {"block", v.layer}, {"stage", v.stage}, {"change", v.change},
                                        {"more", json{{"x", v.more_min.x}, {"y", v.more_min.y},
@@ -259,6 +301,44 @@ LESSON_EXPORT int lesson_train(int seed) {
     if (!lesson.tokenizer || seed < 0) return 0;
     app::StartTraining(lesson, seed);
     return 1;
+}
+
+// A view from a link or the browser's history (view_json's fields, all optional; 1-based layer and
+// head, head 0 the mean). Anything that does not fit the lesson is left out, and said.
+LESSON_EXPORT const char* lesson_set_view(const char* text) {
+    app::View v;
+    try {
+        const json j = json::parse(text ? text : "");
+        if (!j.is_object()) return error_reply("view: not an object");
+        // A number in the link, offset-based (layer and head count from 1); out of range or not a
+        // number: a value ApplyView refuses, so that the learner is told.
+        auto read = [&j](const char* key, int& out, int offset) {
+            const auto it = j.find(key);
+            if (it == j.end()) return false;
+            const bool fits = it->is_number_integer() && it->get<long long>() >= 0 && it->get<long long>() < 4096;
+            out = fits ? static_cast<int>(it->get<long long>()) - offset : 1 << 20;
+            return true;
+        };
+        read("token", v.token, 0);
+        read("layer", v.layer, 1);
+        int head = 0;
+        if (read("head", head, 1)) {  // 0 in the link: the mean of the heads (-1)
+            v.is_default_head = false;
+            v.head = head;
+        }
+        for (const auto& [key, out] : {std::pair{"q", &v.q}, std::pair{"k", &v.k}, std::pair{"v", &v.v}}) {
+            const auto it = j.find(key);
+            if (it == j.end()) continue;
+            v.edited = true;
+            if (!it->is_array() || it->size() > 64) continue;
+            for (const json& x : *it) out->push_back(x.is_number() ? x.get<float>() : NAN);
+        }
+    } catch (const std::exception&) {
+        return error_reply("view: not JSON");
+    }
+    const std::string problems = app::ApplyView(platform::lesson(), v);
+    if (!problems.empty()) platform::lesson().banner = problems;
+    return problems.empty() ? reply(json{{"ok", true}}) : error_reply(problems);
 }
 
 // The page put a Copy button's text on the system clipboard (ok = 1), or the browser refused.
@@ -330,10 +410,17 @@ void apply_pending_theme() {
 
 void after_frame() {
     static int last_section = -1;
+    static std::string last_view;
     app::Lesson& lesson = platform::lesson();
     if (lesson.current != last_section) {
         last_section = lesson.current;
         js_call_hook("section", app::sections()[static_cast<size_t>(lesson.current)].id);
+    }
+    // The address follows the view (api.js: a section change is a history entry, the rest not).
+    const std::string view = view_json(app::CurrentView(lesson)).dump(-1, ' ', false, json::error_handler_t::replace);
+    if (view != last_view) {
+        last_view = view;
+        js_call_hook("view", view.c_str());
     }
     app::Lesson::TextEdit& ed = lesson.edit;
     const auto rect = [&ed]() { return json{{"x", ed.min.x}, {"y", ed.min.y}, {"w", ed.max.x - ed.min.x}, {"h", ed.max.y - ed.min.y}}; };
@@ -344,8 +431,9 @@ void after_frame() {
         json j = rect();
         j["text"] = ed.draft;
         j["selectAll"] = ed.select_all;
+        j["inputMode"] = ed.input_mode;
         js_call_hook("editText", j.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
-    } else if (ed.active && !ed.drawn) {
+    } else if (ed.active && ed.target == "sentence" && !ed.drawn) {
         js_call_hook("closeEdit", nullptr);  // the field left the screen (another section): apply and close
         ed.active = false;
     } else if (ed.active && ed.moved) {

@@ -167,34 +167,34 @@ ImVec2 finger_position(const SDL_TouchFingerEvent& f) {
     return ImVec2(f.x * static_cast<float>(w), f.y * static_cast<float>(h));
 }
 
-// Keys that belong to the lesson rather than to ImGui: page turns, Tab, Enter, Esc.
-// Returns true when the event was used up here.
-bool lesson_key(const SDL_KeyboardEvent& k) {
+// Keys that belong to the lesson rather than to ImGui: page turns and arrows for the focused
+// control, Tab, Enter, Esc (a text field keeps its own Enter, Esc and arrows).
+bool lesson_owns(const SDL_KeyboardEvent& k) {
+    const SDL_Keycode key = k.keysym.sym;
+    if (key == SDLK_TAB) return true;
+    const bool typing = ImGui::GetIO().WantTextInput;
+    return !typing && (key == SDLK_RETURN || key == SDLK_KP_ENTER || key == SDLK_ESCAPE || key == SDLK_LEFT || key == SDLK_RIGHT);
+}
+
+// Latches what a key asks of the lesson for the next frame (so a press is never lost).
+void lesson_key(const SDL_KeyboardEvent& k) {
     app::Lesson& lesson = platform::lesson();
     const SDL_Keycode key = k.keysym.sym;
-    const bool down = k.type == SDL_KEYDOWN;
-    if (down && !k.repeat && key == SDLK_LEFT) lesson.key_step = -1;
-    if (down && !k.repeat && key == SDLK_RIGHT) lesson.key_step = +1;
-    // Tab walks through every control (ImGui's own Tab would visit text fields only);
-    // Enter presses the focused control, except in a text field, which takes its Enter.
-    if (key == SDLK_TAB) {
-        if (down) lesson.tab_step = (k.keysym.mod & KMOD_SHIFT) ? -1 : +1;
-        return true;
+    if (k.type != SDL_KEYDOWN) return;
+    if (key == SDLK_LEFT || key == SDLK_RIGHT) {
+        // Held, an arrow repeats for a control that uses it; a page turns once per press.
+        if (!k.repeat || app::FocusedControlTakesArrows(lesson)) lesson.key_step = key == SDLK_LEFT ? -1 : +1;
+    } else if (key == SDLK_TAB) {
+        // Tab walks through every control (ImGui's own Tab would visit text fields only).
+        lesson.tab_step = (k.keysym.mod & KMOD_SHIFT) ? -1 : +1;
+    } else if (key == SDLK_RETURN || key == SDLK_KP_ENTER) {
+        lesson.enter_pressed = !k.repeat;  // presses the focused control
+    } else if (key == SDLK_ESCAPE) {
+        // Esc hides the focus ring and hands the keyboard back to the page, so that Tab can
+        // leave the lesson (no keyboard trap in a course page).
+        if (ImGui::GetCurrentContext()) GImGui->NavDisableHighlight = true;
+        platform::release_keyboard();
     }
-    if ((key == SDLK_RETURN || key == SDLK_KP_ENTER) && !ImGui::GetIO().WantTextInput) {
-        if (down) lesson.enter_pressed = !k.repeat;
-        return true;
-    }
-    // Esc outside a text field hides the focus ring and hands the keyboard back to the page,
-    // so that Tab can leave the lesson (no keyboard trap in a course page).
-    if (key == SDLK_ESCAPE && !ImGui::GetIO().WantTextInput) {
-        if (down) {
-            if (ImGui::GetCurrentContext()) GImGui->NavDisableHighlight = true;
-            platform::release_keyboard();
-        }
-        return true;
-    }
-    return false;
 }
 
 void take_input() {
@@ -209,18 +209,18 @@ void take_input() {
         switch (e.type) {
         case SDL_KEYDOWN:
         case SDL_KEYUP: {
+            if (lesson_owns(e.key)) {  // latched by the lesson: one press a frame, releases free
+                if (e.type == SDL_KEYDOWN && lesson_keyed) return;
+                lesson_keyed |= e.type == SDL_KEYDOWN;
+                lesson_key(e.key);
+                break;
+            }
             const SDL_Scancode sc = e.key.keysym.scancode;
             const bool text_key = is_text_key(e.key);
-            const bool for_lesson = e.key.keysym.sym == SDLK_TAB || e.key.keysym.sym == SDLK_RETURN ||
-                                    e.key.keysym.sym == SDLK_KP_ENTER || e.key.keysym.sym == SDLK_LEFT ||
-                                    e.key.keysym.sym == SDLK_RIGHT || e.key.keysym.sym == SDLK_ESCAPE;
-            if (std::find(keys.begin(), keys.end(), sc) != keys.end() || (text && !text_key) ||
-                (for_lesson && lesson_keyed && e.type == SDL_KEYDOWN))
-                return;
+            if (std::find(keys.begin(), keys.end(), sc) != keys.end() || (text && !text_key)) return;
             keys.push_back(sc);
             edit_key |= !text_key;
-            lesson_keyed |= for_lesson && e.type == SDL_KEYDOWN;
-            if (!lesson_key(e.key)) ImGui_ImplSDL2_ProcessEvent(&e);
+            ImGui_ImplSDL2_ProcessEvent(&e);
             break;
         }
         case SDL_TEXTINPUT:
@@ -286,6 +286,9 @@ void take_input() {
 void feed_pointer() {
     ImGuiIO& io = ImGui::GetIO();
     app::Lesson& lesson = platform::lesson();
+    // A finger is a touch screen: widgets then skip hover tips and open the page's inputs.
+    if (lesson.touch.in_use) io.ConfigFlags |= ImGuiConfigFlags_IsTouchScreen;
+    else io.ConfigFlags &= ~ImGuiConfigFlags_IsTouchScreen;
     if (lesson.touch.in_use) {
         app::TouchFeedMouse(lesson.touch, io);
         return;
@@ -315,7 +318,7 @@ static void frame() {
     ImGui_ImplSDL2_NewFrame();
     feed_pointer();
     if (platform::lesson().enter_pressed) {
-        app::PressFocusedControl();
+        app::PressFocusedControl(platform::lesson());
         platform::lesson().enter_pressed = false;
     }
     ImGui::NewFrame();

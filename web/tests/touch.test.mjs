@@ -76,7 +76,10 @@ test('phone: taps still press: a quiz answer, a token, the Next button at the fo
 
   await page.evaluate(() => window.lesson.goTo('attention-explorer'));
   await frames(page, 3);
+  await finger.drag({ x: 6, y: 600 }, { x: 6, y: 250 }, { steps: 10, stepMs: 20, holdMs: 150 });  // the words into view
+  await settled(page);
   const tok = (await state(page)).tokens.find((t) => t.text === 'animal');
+  assert.ok(tok.y > 0 && tok.y + tok.h < 844, 'the word is on screen');
   await finger.tap(tok.x + tok.w / 2, tok.y + tok.h / 2);
   await frames(page, 3);
   assert.equal((await state(page)).selected, 2, 'the tapped token is selected');

@@ -1,0 +1,202 @@
+// The lesson's own drawing code, run headless (no window, no GPU): every section in every widget
+// state draws without submitting one ImGui id twice in a frame (two controls sharing an id act
+// as one: "Head 1" pressed "Layer 1" too), at a desktop and a phone size, with mouse and touch;
+// and text on every filled colour the lesson draws reads at WCAG AA contrast in both themes.
+#include "app/lesson.h"
+#include "app/theme.h"
+#include "app/widgets.h"
+
+#include <catch2/catch.hpp>
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <cfloat>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+// [SECTION] ImGui's item hooks (IMGUI_ENABLE_TEST_ENGINE) -------------------------------------------
+
+namespace {
+
+struct ItemLog {
+    std::map<ImGuiID, int> seen;            // this frame: id → times added
+    std::map<ImGuiID, std::string> labels;  // what ImGui says each id is
+    std::vector<std::string> duplicates;    // "where: label (id)" of every id added twice in a frame
+    std::string where;                      // the section and state being drawn
+    long items = 0;
+};
+ItemLog g_log;
+
+}  // namespace
+
+void ImGuiTestEngineHook_ItemAdd(ImGuiContext*, const ImRect& bb, ImGuiID id) {
+    if (id == 0) return;
+    ++g_log.items;
+    if (++g_log.seen[id] == 2) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, " (id %08x at %.0f, %.0f)", id, static_cast<double>(bb.Min.x), static_cast<double>(bb.Min.y));
+        g_log.duplicates.push_back(g_log.where + ": \"" + g_log.labels[id] + "\"" + buf);
+    }
+}
+void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
+    if (label) g_log.labels[id] = label;
+}
+void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}
+const char* ImGuiTestEngine_FindItemDebugLabel(ImGuiContext*, ImGuiID) { return nullptr; }
+
+// [SECTION] A lesson drawn headless ------------------------------------------------------------------
+
+namespace {
+
+struct Headless {
+    app::Lesson lesson;
+    Headless(float width, float height, bool touch) {
+        ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;
+        io.DisplaySize = ImVec2(width, height);
+        io.DeltaTime = 1.0f / 60.0f;
+        io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+        for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = k;  // what a backend maps; no key is pressed
+        if (touch) io.ConfigFlags |= ImGuiConfigFlags_IsTouchScreen;
+        app::ApplyTheme(false);
+        app::LoadFonts("/nonexistent", 1.0f, "");  // ImGui's built-in font: ids do not depend on glyphs
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+        GImGui->TestEngineHookItems = true;
+        lesson.load(ATTN_SOURCE_DIR "/lessons/attention-lesson.md", ATTN_VOCAB_PATH, ATTN_SOURCE_DIR "/lessons/models/coref.bin",
+                    ATTN_SOURCE_DIR "/lessons/models/coref-vocab.txt");
+        lesson.dom_text_input = true;
+    }
+    ~Headless() { ImGui::DestroyContext(); }
+    void frame(const std::string& where, int frames = 2) {
+        for (int i = 0; i < frames; ++i) {
+            g_log.seen.clear();
+            g_log.where = where;
+            ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+            ImGui::NewFrame();
+            app::DrawLesson(lesson);
+            ImGui::Render();
+        }
+    }
+};
+
+// Draws every section, and each in the states its controls lead to.
+void visit_everything(Headless& h, const std::string& size) {
+    app::Lesson& l = h.lesson;
+    for (const app::SectionInfo& s : app::sections()) {
+        l.go_to(s.id);
+        h.frame(size + " " + s.id);
+    }
+    l.banner = "A message with a Dismiss button";
+    h.frame(size + " banner");
+    l.banner.clear();
+    l.go_to("intro");
+    l.progress.prediction = 1;
+    l.progress.clues = {1, 10};
+    l.pinned_term = 0;
+    h.frame(size + " intro answered");
+    l.go_to("text-to-vectors");
+    l.pipeline.selected = 2;
+    h.frame(size + " text-to-vectors token picked");
+    l.go_to("encoder-block");
+    for (int n = 1; n <= app::EncoderView::kMaxBlocks; ++n)
+        for (int stage = 0; stage < 6; ++stage) {
+            l.encoder.n = n;
+            l.encoder.stage = l.encoder.selected_box = stage;
+            l.encoder.layer = n - 1;
+            h.frame(size + " encoder N=" + std::to_string(n) + " stage " + std::to_string(stage), 1);
+        }
+    l.encoder.n = 0;
+    l.go_to("attention-steps");
+    for (int step = 0; step < 5; ++step) {
+        l.worked.step = step;
+        l.worked.scaled = step % 2 == 0;
+        l.worked.recompute();
+        h.frame(size + " attention step " + std::to_string(step), 1);
+    }
+    l.go_to("attention-explorer");
+    l.explorer.all_heads = true;
+    for (int layer = 0; layer < 2; ++layer)
+        for (int head = -1; head < 4; ++head) {
+            l.explorer.layer = layer;
+            l.explorer.head = head;
+            h.frame(size + " explorer layer " + std::to_string(layer) + " head " + std::to_string(head), 1);
+        }
+    app::StartTraining(l, 1);
+    h.frame(size + " explorer training", 3);
+    l.training.running = false;
+    h.frame(size + " explorer training stopped");
+    l.go_to("check");
+    l.progress.quiz["attention-is"] = 0;
+    h.frame(size + " check answered");
+    l.dom_text_input = false;  // the native app's ImGui text fields
+    for (const char* id : {"text-to-vectors", "attention-explorer"}) {
+        l.go_to(id);
+        h.frame(size + " native " + id);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("no ImGui id is submitted twice in a frame, in any section or widget state") {
+    struct Size {
+        const char* name;
+        float w, h;
+        bool touch;
+    };
+    for (const Size& s : {Size{"1280x800", 1280, 800, false}, Size{"390x844 touch", 390, 844, true}, Size{"1920x1080", 1920, 1080, false}}) {
+        g_log = ItemLog();
+        Headless h(s.w, s.h, s.touch);
+        REQUIRE(h.lesson.doc_error.empty());
+        REQUIRE(h.lesson.model_error.empty());
+        visit_everything(h, s.name);
+        INFO("size " << s.name << ": " << g_log.items << " items drawn");
+        CHECK(g_log.items > 1500);  // the walk really drew the lesson (about 25 ids a frame)
+        std::string all;
+        for (const std::string& d : g_log.duplicates) all += "\n  " + d;
+        INFO("ids submitted twice:" << all);
+        CHECK(g_log.duplicates.empty());
+    }
+}
+
+// [SECTION] Contrast by construction -------------------------------------------------------------------
+
+TEST_CASE("TextOn: text on every filled colour the lesson draws reads at 4.5:1 or better, in both themes") {
+    // WCAG 2.1's own examples of the formula: black on white is 21:1, #777 on white 4.48:1.
+    CHECK(app::ContrastRatio(IM_COL32(0, 0, 0, 255), IM_COL32(255, 255, 255, 255)) == Approx(21.0).epsilon(1e-6));
+    CHECK(app::ContrastRatio(IM_COL32(0x77, 0x77, 0x77, 255), IM_COL32(255, 255, 255, 255)) == Approx(4.48).epsilon(2e-3));
+    ImGui::CreateContext();
+    for (const bool dark : {false, true}) {
+        app::ApplyTheme(dark);
+        const app::Palette& p = app::theme().colors;
+        std::vector<ImU32> backgrounds = {p.page, p.card, p.accent, p.accent_soft, p.query, p.query_soft, p.key, p.key_soft,
+                                          p.value, p.value_soft, p.attention, p.good, p.bad, p.warn,
+                                          ImGui::GetColorU32(ImGuiCol_FrameBg), ImGui::GetColorU32(ImGuiCol_Button),
+                                          ImGui::GetColorU32(ImGuiCol_ButtonHovered), ImGui::GetColorU32(ImGuiCol_ButtonActive),
+                                          app::WithAlpha(p.good, 0.18f), app::WithAlpha(p.bad, 0.16f), app::WithAlpha(p.good, 0.15f),
+                                          app::WithAlpha(p.warn, 0.15f), app::WithAlpha(p.attention, 0.25f)};
+        for (int i = 0; i <= 100; ++i) {  // the ramps: attention weights, diverging heat, hovered chips
+            const float t = static_cast<float>(i) / 100.0f;
+            backgrounds.push_back(app::Mix(p.card, p.attention, t));
+            backgrounds.push_back(app::HeatColor(2.0f * t - 1.0f));
+            backgrounds.push_back(app::Mix(app::Mix(p.card, p.attention, t), p.heading, 0.08f));
+        }
+        const std::vector<ImU32> preferred = {0, p.text, p.heading, p.query, p.accent, p.on_accent, p.on_attention, p.good, p.bad, p.warn};
+        int pairs = 0;
+        for (ImU32 bg : backgrounds)
+            for (ImU32 want : preferred) {
+                const ImU32 fg = app::TextOn(bg, want);
+                const unsigned alpha = (bg >> IM_COL32_A_SHIFT) & 0xFF;
+                const ImU32 shown = alpha < 255 ? app::Mix(p.card | IM_COL32_A_MASK, bg | IM_COL32_A_MASK, static_cast<float>(alpha) / 255.0f) : bg;
+                INFO((dark ? "dark" : "light") << " theme: text " << std::hex << fg << " on " << shown);
+                CHECK(app::ContrastRatio(fg | IM_COL32_A_MASK, shown) >= app::kMinTextContrast);
+                ++pairs;
+            }
+        CHECK(pairs > 3000);
+    }
+    ImGui::DestroyContext();
+}
