@@ -45,6 +45,11 @@ int sweep(const attn::WordPieceTokenizer& tokenizer, std::uint32_t first, std::u
                 "%.4f (seed %u) to %.4f (seed %u) of held-out sentences\n",
                 static_cast<unsigned>(first), static_cast<unsigned>(last), acc_lo, acc_hi, att_lo,
                 static_cast<unsigned>(att_lo_seed), att_hi, static_cast<unsigned>(att_hi_seed));
+    // The same figures as the lesson's text words them (tests/sweep_matches_lesson.cmake looks
+    // for these in lessons/attention-lesson.md).
+    std::printf("lesson accuracy: %.1f%% to %.1f%%\n", 100 * acc_lo, 100 * acc_hi);
+    std::printf("lesson attention: %.1f%% (seed %u) to %.1f%% (seed %u)\n", 100 * att_lo,
+                static_cast<unsigned>(att_lo_seed), 100 * att_hi, static_cast<unsigned>(att_hi_seed));
     return 0;
 }
 
