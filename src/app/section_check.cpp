@@ -99,7 +99,8 @@ void Widget_PredictionRevisit(Lesson& lesson, const attn::Block&) {
     }
     for (const std::string& line : lines) Paragraph(line);
     Caption("Model: " + model.label + ". " +
-            (model.trained ? "It learned this from examples; nobody set its attention by hand."
+            (model.trained ? "It learned this from examples; nobody set its attention by hand. Other seeds learn the same "
+                             "answers with attention that points elsewhere more often (see the explorer)."
                            : "Its weights are random, so these numbers carry no meaning yet: that is the point of training."));
     EndCard();
 }
