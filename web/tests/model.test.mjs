@@ -22,7 +22,7 @@ function heldOut(s, p, a) {
   let h = (Math.imul(s, 0x9E3779B1) ^ Math.imul(p + 101, 0x85EBCA77) ^ Math.imul(a + 1009, 0xC2B2AE3D)) >>> 0;
   h ^= h >>> 16; h = Math.imul(h, 0x85EBCA6B) >>> 0;
   h ^= h >>> 13; h = Math.imul(h, 0xC2B2AE35) >>> 0;
-  h ^= h >>> 16;
+  h = (h ^ (h >>> 16)) >>> 0;  // unsigned, as in C++ (^ alone gives a signed 32-bit result)
   return h % 100 < 15;
 }
 const HELD_OUT = [];
