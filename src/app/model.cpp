@@ -59,7 +59,9 @@ std::string describe_config(const attn::EncoderParams& params) {
 LessonModel coref_lesson_model(const attn::CorefModel& model, const attn::WordPieceTokenizer& tokenizer,
                                const std::string& what, int seed) {
     LessonModel m;
-    m.label = what + ", seed " + std::to_string(seed) + " (" + describe_config(model.params) + ")";
+    m.name = what + ", seed " + std::to_string(seed);
+    m.details = describe_config(model.params);
+    m.label = m.name + " (" + m.details + ")";
     m.seed = seed;
     m.coref_vocab = model.vocab;
     m.trained = true;
@@ -112,7 +114,9 @@ LessonModel random_model(std::uint32_t seed, int n_layers) {
     m.trained = false;
     m.seed = static_cast<int>(seed);
     m.params = attn::init_params(c, seed);
-    m.label = "randomly initialised encoder, not trained (" + describe_config(m.params) + ")";
+    m.name = "randomly initialised encoder, not trained";
+    m.details = describe_config(m.params);
+    m.label = m.name + " (" + m.details + ")";
     return m;
 }
 

@@ -25,7 +25,9 @@ struct SentenceRun {
 };
 
 struct LessonModel {
-    std::string label;                // shown beside every attention map
+    std::string label;                // shown beside every attention map: name (details)
+    std::string name;                 // what it is: "encoder trained by scripts/train, seed 9"
+    std::string details;              // describe_config(params)
     bool trained = false;
     attn::EncoderParams params;
     std::vector<int> bert_to_model;   // BERT id → model id; empty when the model reads BERT ids

@@ -11,6 +11,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace app {
@@ -127,6 +128,7 @@ int draw_diagram(float width, int selected, int stage, int layers, const attn::E
         ImGui::SetCursorScreenPos(r.first);
         ImGui::PushID(b);
         if (ImGui::InvisibleButton("box", ImVec2(box_w, box_h))) clicked = b;
+        AddControl("box", box_title(b, config), b == selected ? "selected" : "");
         FocusRing();
         const bool hover = ImGui::IsItemHovered();
         ImGui::PopID();
@@ -192,9 +194,11 @@ RowStats row_stats(const attn::Mat& m) {
 }
 
 std::string stats_text(const RowStats& s) {
+    // A mean that rounds to zero is printed as 0.000, not −0.000.
+    auto shown = [](double x) { return std::abs(x) < 0.0005 ? 0.0 : x; };
     char buf[160];
-    // +0.0 turns a printed "-0.000" into "0.000".
-    std::snprintf(buf, sizeof buf, "means %.3f to %.3f, variances %.3f to %.3f", s.mean_lo + 0.0, s.mean_hi + 0.0, s.var_lo, s.var_hi);
+    std::snprintf(buf, sizeof buf, "across the tokens, mean %.3f to %.3f and variance %.3f to %.3f", shown(s.mean_lo),
+                  shown(s.mean_hi), s.var_lo, s.var_hi);
     return buf;
 }
 
@@ -244,11 +248,11 @@ void details(const SentenceRun& run, const attn::EncoderConfig& config, int box,
         const attn::Mat& out = first ? L.norm1 : L.norm2;
         attn::Mat normalized;
         attn::layernorm_normalized(normalized, in, first ? L.ln1 : L.ln2);
-        Caption("What the norm read: every token's " + stats_text(row_stats(in)) + ".");
+        Caption("What the norm read: " + stats_text(row_stats(in)) + ".");
         tensor_view("normalized", "Normalised, before γ and β", normalized, labels);
-        Caption("Measured on every token: " + stats_text(row_stats(normalized)) + ".");
+        Caption("Measured: " + stats_text(row_stats(normalized)) + ".");
         tensor_view("norm", "After the learned gain γ and shift β (what the block passes on)", out, labels);
-        Caption("Measured on every token: " + stats_text(row_stats(out)) +
+        Caption("Measured: " + stats_text(row_stats(out)) +
                 ". The gain and shift were learned, so these need not be 0 and 1.");
         break;
     }

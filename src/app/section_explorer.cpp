@@ -77,7 +77,9 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
         Caption(trained ? "(untick to see the same architecture with random weights)" : "(random weights: attention before learning)");
     }
     ImU32 label_color = model.trained ? t.colors.good : t.colors.warn;
-    Pill(("Model: " + model.label).c_str(), WithAlpha(label_color, 0.15f), label_color);
+    // The name on the pill (one line, short enough for a phone); the configuration below it wraps.
+    Pill(("Model: " + (model.name.empty() ? model.label : model.name)).c_str(), WithAlpha(label_color, 0.15f), label_color);
+    if (!model.details.empty()) Caption(model.details + ".");
     // The seed: every seed learns to name the referent; where the attention points varies. The
     // learner can train another one here (the progress shows under "Train it yourself").
     if (lesson.tokenizer && lesson.shipped.trained) {

@@ -125,3 +125,49 @@ test('benchmark: training from scratch in the browser, from the default seed, to
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// Screenshots to look at: the explorer's seed choice, and the LayerNorm figures of the encoder
+// block, on a desktop and on a phone.
+for (const size of [{ name: 'desktop', width: 1280, height: 800, dpr: 1 }, { name: 'phone', width: 390, height: 844, dpr: 2 }]) {
+  test(`screenshots: the explorer's seed choice and the LayerNorm figures (${size.name})`, async () => {
+    const { page, context, errors } = await openLesson(browser, site.url + '?section=attention-explorer', size);
+    await frames(page);
+    let st = await page.evaluate(() => window.lesson.state());
+    const plus = st.controls.find((c) => c.label === 'seed +');
+    assert.ok(plus, 'the explorer has a seed control');
+    assert.equal(plus.value, '1');
+    await page.mouse.click(plus.x + plus.w / 2, plus.y + plus.h / 2);
+    await frames(page);
+    st = await page.evaluate(() => window.lesson.state());
+    assert.equal(st.training.seed, 2, '+ picks the next seed');
+    await page.screenshot({ path: shotPath(`explorer-seed-${size.name}`) });
+
+    await page.evaluate(() => window.lesson.goTo('encoder-block'));
+    await frames(page);
+    const findNorm = async () => (await page.evaluate(() => window.lesson.state())).controls
+      .find((c) => c.kind === 'box' && c.label === 'Add & LayerNorm');
+    let norm = await findNorm();
+    assert.ok(norm, 'the diagram has an Add & LayerNorm box');
+    // Scroll until the box is on the screen (on a phone the diagram starts below it).
+    for (let i = 0; i < 10 && norm.y + norm.h > size.height - 20; i++) {
+      await page.mouse.wheel(0, 300);
+      await page.waitForTimeout(150);
+      await frames(page);
+      norm = await findNorm();
+    }
+    await page.mouse.click(norm.x + norm.w / 2, norm.y + norm.h / 2);
+    await frames(page);
+    st = await page.evaluate(() => window.lesson.state());
+    assert.equal(st.controls.find((c) => c.kind === 'box' && c.label === 'Add & LayerNorm').value, 'selected');
+    const ffn = st.controls.find((c) => c.kind === 'box' && c.label.startsWith('Feed-forward'));
+    assert.equal(ffn.label, 'Feed-forward network (×4 wider)', 'the factor is the shipped model\'s 128 / 32');
+    // The details sit beside the diagram on a desktop and below it on a phone.
+    if (size.name === 'phone') { await page.mouse.wheel(0, 500); await page.waitForTimeout(300); await frames(page); }
+    await page.screenshot({ path: shotPath(`encoder-layernorm-${size.name}`) });
+    if (size.name === 'phone') { await page.mouse.wheel(0, 1000); await page.waitForTimeout(300); await frames(page); }
+    else { await page.mouse.wheel(0, 500); await page.waitForTimeout(300); await frames(page); }
+    await page.screenshot({ path: shotPath(`encoder-layernorm-${size.name}-2`) });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
