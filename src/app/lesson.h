@@ -109,6 +109,13 @@ struct Progress {
     bool has(const std::string& id) const;
 };
 
+// "Your prediction, revisited": the explorer's model on the two sentences, run once per model.
+struct Revisit {
+    int version = -1;                 // Lesson::model_version the lines belong to
+    const void* model = nullptr;      // and which of the lesson's models
+    std::vector<std::string> lines;
+};
+
 struct Lesson;
 using WidgetFn = void (*)(Lesson&, const attn::Block&);
 
@@ -133,6 +140,8 @@ struct Lesson {
     bool single_section = false;     // embed of one section only
     WorkedExample worked;
     SaturationDemo saturation;
+    Revisit revisit;
+    int pinned_term = -1;            // the glossary term opened by a click (intro), or −1
     std::unique_ptr<attn::WordPieceTokenizer> tokenizer;
     std::string tokenizer_error;
     LessonModel trained, untrained;  // the explorer's model, and the same architecture untrained

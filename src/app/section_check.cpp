@@ -70,12 +70,11 @@ void Widget_PredictionRevisit(Lesson& lesson, const attn::Block&) {
     // The explorer's model on both versions: where does "it" look, averaged over the last
     // layer's heads, and what does it answer? Computed once per model, not every frame.
     const LessonModel& model = lesson.explorer_model();
-    static int cached_version = -1;
-    static const LessonModel* cached_model = nullptr;
-    static std::vector<std::string> lines;
-    if (cached_version != lesson.model_version || cached_model != &model) {
-        cached_version = lesson.model_version;
-        cached_model = &model;
+    Revisit& r = lesson.revisit;
+    std::vector<std::string>& lines = r.lines;
+    if (r.version != lesson.model_version || r.model != &model) {
+        r.version = lesson.model_version;
+        r.model = &model;
         lines.clear();
         for (const char* adjective : {"tired", "wide"}) {
             const std::string sentence = std::string("The animal did not cross the street because it was ") + adjective;

@@ -74,9 +74,9 @@ void Widget_Prediction(Lesson& lesson, const attn::Block&) {
     EndCard();
 }
 
-void DrawTerms(Lesson&, const attn::Block& block) {
+void DrawTerms(Lesson& lesson, const attn::Block& block) {
     const Theme& t = theme();
-    static int pinned = -1;
+    int& pinned = lesson.pinned_term;
     std::vector<std::string> words;
     for (const auto& term : block.terms) words.push_back(term.first);
     int hovered = -1;
