@@ -40,6 +40,28 @@ async function shippedLabel(url) {
   return `encoder trained by scripts/train, seed 9 (2 layers, 4 heads, d_model 32, feed-forward 128 wide (GELU), ${count.toLocaleString('en-US')} parameters)`;
 }
 
+// The control that `pick` finds in state().controls, after scrolling the page (mouse wheel)
+// until it is on the screen.
+async function controlOnScreen(page, pick, viewportHeight) {
+  const find = async () => pick((await page.evaluate(() => window.lesson.state())).controls);
+  let c = await find();
+  await page.mouse.move(150, viewportHeight / 2);  // the wheel scrolls what is under the pointer
+  for (let i = 0; i < 12 && c && c.y + c.h > viewportHeight - 20; i++) {
+    await page.mouse.wheel(0, 300);
+    await page.waitForTimeout(150);
+    await frames(page);
+    c = await find();
+  }
+  // Wait for the scroll to come to rest: the control is where it will be clicked.
+  for (let i = 0, last = null; i < 20 && c && last?.y !== c.y; i++) {
+    last = c;
+    await page.waitForTimeout(100);
+    await frames(page);
+    c = await find();
+  }
+  return c;
+}
+
 // Clicks "it" in the explorer and returns the weights of the two nouns in state().row.
 async function clickIt(page, sentence, subject, place) {
   const count = await page.evaluate((s) => window.lesson.setText(s), sentence);
@@ -104,7 +126,7 @@ test('benchmark: training from scratch in the browser, from the default seed, to
   const seed = (await page.evaluate(() => window.lesson.state())).training.seed;
   assert.equal(seed, 1, 'the page offers seed 1 until the learner picks another');
   // Press the explorer's own button, as a learner would.
-  const button = (await page.evaluate(() => window.lesson.state())).controls.find((c) => c.label === 'Train from this seed');
+  const button = await controlOnScreen(page, (cs) => cs.find((c) => c.label === 'Train from this seed'), 800);
   assert.ok(button, 'the explorer shows a Train button beside the seed');
   await page.mouse.click(button.x + button.w / 2, button.y + button.h / 2);
   let st;
@@ -133,7 +155,7 @@ for (const size of [{ name: 'desktop', width: 1280, height: 800, dpr: 1 }, { nam
     const { page, context, errors } = await openLesson(browser, site.url + '?section=attention-explorer', size);
     await frames(page);
     let st = await page.evaluate(() => window.lesson.state());
-    const plus = st.controls.find((c) => c.label === 'seed +');
+    const plus = await controlOnScreen(page, (cs) => cs.find((c) => c.label === 'seed +'), size.height);
     assert.ok(plus, 'the explorer has a seed control');
     assert.equal(plus.value, '1');
     await page.mouse.click(plus.x + plus.w / 2, plus.y + plus.h / 2);
@@ -144,17 +166,8 @@ for (const size of [{ name: 'desktop', width: 1280, height: 800, dpr: 1 }, { nam
 
     await page.evaluate(() => window.lesson.goTo('encoder-block'));
     await frames(page);
-    const findNorm = async () => (await page.evaluate(() => window.lesson.state())).controls
-      .find((c) => c.kind === 'box' && c.label === 'Add & LayerNorm');
-    let norm = await findNorm();
+    const norm = await controlOnScreen(page, (cs) => cs.find((c) => c.kind === 'box' && c.label === 'Add & LayerNorm'), size.height);
     assert.ok(norm, 'the diagram has an Add & LayerNorm box');
-    // Scroll until the box is on the screen (on a phone the diagram starts below it).
-    for (let i = 0; i < 10 && norm.y + norm.h > size.height - 20; i++) {
-      await page.mouse.wheel(0, 300);
-      await page.waitForTimeout(150);
-      await frames(page);
-      norm = await findNorm();
-    }
     await page.mouse.click(norm.x + norm.w / 2, norm.y + norm.h / 2);
     await frames(page);
     st = await page.evaluate(() => window.lesson.state());
