@@ -137,6 +137,38 @@ TEST_CASE("shape errors name both shapes") {
     CHECK_THROWS_AS(attn::attention_forward(out, cache, q, k_ok, v, &mask), attn::ShapeError);
 }
 
+TEST_CASE("softmax Jacobian: worked by hand, by central differences, and vanishing at saturation") {
+    // y = [0.5, 0.5]: J = [[0.25, −0.25], [−0.25, 0.25]];  y = [0.2, 0.3, 0.5]:
+    // J = [[0.16, −0.06, −0.10], [−0.06, 0.21, −0.15], [−0.10, −0.15, 0.25]].
+    Mat j;
+    attn::softmax_jacobian(j, from_rows({{0.5, 0.5}}));
+    INFO(describe(j, from_rows({{0.25, -0.25}, {-0.25, 0.25}})));
+    CHECK((j - from_rows({{0.25, -0.25}, {-0.25, 0.25}})).cwiseAbs().maxCoeff() < 1e-6);
+    attn::softmax_jacobian(j, from_rows({{0.2, 0.3, 0.5}}));
+    const Mat want = from_rows({{0.16, -0.06, -0.10}, {-0.06, 0.21, -0.15}, {-0.10, -0.15, 0.25}});
+    INFO(describe(j, want));
+    CHECK((j - want).cwiseAbs().maxCoeff() < 1e-6);
+    // Against central differences of softmax_rows itself.
+    const Mat x = from_rows({{0.3, -1.2, 0.8, 2.0}});
+    Mat y;
+    attn::softmax_rows(y, x);
+    attn::softmax_jacobian(j, y);
+    const double h = 1e-2;  // float: a larger step keeps rounding (≈1e-7 / h) below the tolerance
+    for (int c = 0; c < 4; ++c) {
+        Mat xp = x, xm = x, yp, ym;
+        xp(0, c) += static_cast<float>(h);
+        xm(0, c) -= static_cast<float>(h);
+        attn::softmax_rows(yp, xp);
+        attn::softmax_rows(ym, xm);
+        for (int r = 0; r < 4; ++r) CHECK(j(r, c) == Approx((yp(0, r) - ym(0, r)) / (2 * h)).margin(2e-4));
+    }
+    // Saturated: scores 30 apart put weight ≈ 1 on one key, and every slope is below 1e-12.
+    attn::softmax_rows(y, from_rows({{30, 0, 0}}));
+    attn::softmax_jacobian(j, y);
+    CHECK(j.cwiseAbs().maxCoeff() < 1e-12);
+    CHECK_THROWS_AS(attn::softmax_jacobian(j, from_rows({{0.5, 0.5}, {0.5, 0.5}})), attn::ShapeError);
+}
+
 TEST_CASE("softmax backward matches central differences") {
     // In float the step must stay large enough that rounding (≈1e-7 relative) does not swamp
     // the difference quotient; 1e-2 relative agreement is what float allows here.

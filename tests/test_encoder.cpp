@@ -220,6 +220,52 @@ TEST_CASE("LayerNorm output has mean 0 and variance 1 in every row (γ = 1, β =
     }
 }
 
+TEST_CASE("LayerNorm before γ and β: hand-worked rows, and γ x̂ + β is the output") {
+    // Row [1, 2, 3, 4]: μ = 2.5, σ² = (2.25 + 0.25 + 0.25 + 2.25) / 4 = 1.25,
+    // x̂ = (x − 2.5) / √(1.25 + 1e-5) = [−1.341635, −0.447212, 0.447212, 1.341635].
+    // Row [2, 2, 2, 2]: σ² = 0, so x̂ = 0 whatever γ and β.
+    const Mat x = from_rows({{1, 2, 3, 4}, {2, 2, 2, 2}});
+    const Mat gamma = from_rows({{2, 0.5, 1, -1}}), beta = from_rows({{0.1, 0.2, 0.3, 0.4}});
+    Mat y, xhat;
+    attn::LayerNormCache cache;
+    attn::layernorm_forward(y, cache, x, gamma, beta);
+    attn::layernorm_normalized(xhat, x, cache);
+    const double a = 1.5 / std::sqrt(1.25 + 1e-5), b = 0.5 / std::sqrt(1.25 + 1e-5);
+    require_close(xhat, from_rows({{static_cast<float>(-a), static_cast<float>(-b), static_cast<float>(b), static_cast<float>(a)},
+                                   {0, 0, 0, 0}}));
+    // The gain and shift then move it off mean 0, variance 1: y = γ ⊙ x̂ + β, worked by hand.
+    require_close(y, from_rows({{static_cast<float>(-2 * a + 0.1), static_cast<float>(-0.5 * b + 0.2),
+                                 static_cast<float>(b + 0.3), static_cast<float>(-a + 0.4)},
+                                {0.1f, 0.2f, 0.3f, 0.4f}}));
+    attn::LayerNormCache wrong;
+    wrong.mean = Mat::Zero(3, 1);
+    wrong.rstd = Mat::Ones(3, 1);
+    CHECK_THROWS_AS(attn::layernorm_normalized(xhat, x, wrong), attn::ShapeError);
+}
+
+TEST_CASE("GELU forward: values of the tanh form worked independently, and close to x Φ(x)") {
+    // ½ x (1 + tanh(√(2/π) (x + 0.044715 x³))) evaluated in double with Python's math module.
+    const Mat x = from_rows({{-3, -1, -0.5, 0, 0.5, 1, 2, 3}});
+    const Mat want = from_rows({{-0.0036373921f, -0.1588080094f, -0.1542859902f, 0.0f, 0.3457140098f, 0.8411919906f,
+                                 1.9545976941f, 2.9963626079f}});
+    Mat y;
+    attn::activation_forward(y, x, attn::Activation::gelu);
+    require_close(y, want);
+    // The exact GELU, x Φ(x) = ½ x (1 + erf(x / √2)), from another formula: the tanh form stays
+    // within 1e-3 of it (its largest gap, about 4.7e-4, is near |x| = 2.2).
+    Mat dense(1, 121);
+    for (int i = 0; i < 121; ++i) dense(0, i) = static_cast<float>(-6.0 + 0.1 * i);
+    attn::activation_forward(y, dense, attn::Activation::gelu);
+    for (int i = 0; i < 121; ++i) {
+        const double v = dense(0, i), exact = 0.5 * v * (1 + std::erf(v / std::sqrt(2.0)));
+        INFO("x = " << v);
+        CHECK(std::abs(y(0, i) - exact) < 1e-3);
+    }
+    // ReLU for contrast: max(0, x).
+    attn::activation_forward(y, x, attn::Activation::relu);
+    require_close(y, from_rows({{0, 0, 0, 0, 0.5, 1, 2, 3}}));
+}
+
 TEST_CASE("attention weights of every layer and head: rows sum to 1, entries in [0, 1]") {
     for (auto norm : {attn::NormOrder::post, attn::NormOrder::pre}) {
         const attn::EncoderParams params = attn::init_params(small_config(attn::Positional::sinusoidal, norm), 4);

@@ -188,7 +188,7 @@
     model(s) { return parseReply(call('lesson_model', 'string', ['string'], [checkText(s, 'model')])); },
     frameTimes() { return parseReply(call('lesson_frame_times', 'string', [], [])); },
     // Beyond the contract: starts "train it yourself"; state().training reports progress.
-    train(seed) { return call('lesson_train', 'number', ['number'], [Number.isInteger(seed) && seed >= 0 ? seed : 1]) === 1; },
+    train(seed) { return call('lesson_train', 'number', ['number'], [Number.isInteger(seed) && seed >= 0 ? seed : -1]) === 1; },
   };
   Object.defineProperty(window, 'lesson', { value: Object.freeze(lesson), writable: false, configurable: false });
 

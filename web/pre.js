@@ -96,7 +96,8 @@
       // (No destructuring here: Debian's emscripten 3.1.6 JS optimizer mangles it in loops.)
       for (const r of results) {
         if (r.error) {
-          console.warn('lesson: could not load', r.f.url, '-', r.error.message);  // the lesson says what is missing
+          // An error, not a warning: the lesson says what is missing, and the tests fail on it.
+          console.error('lesson: could not load', r.f.url, '-', r.error.message);
           continue;
         }
         FS.mkdirTree(r.f.path.slice(0, r.f.path.lastIndexOf('/')));

@@ -93,10 +93,11 @@ void Lesson::load(const std::string& lesson_path, const std::string& vocab_path,
     if (tokenizer) {
         try {
             const attn::CorefModel m = attn::load_coref(model_path, model_vocab_path, tokenizer->vocab());
-            trained = coref_lesson_model(m, *tokenizer, "trained encoder (2 layers, 4 heads)");
+            trained = shipped = coref_lesson_model(m, *tokenizer, "encoder trained by scripts/train",
+                                                   static_cast<int>(attn::kCorefSeed));
             // The same architecture with weights drawn from a seed: attention before any learning.
             attn::CorefModel random{m.vocab, attn::init_params(m.params.config, 20241128)};
-            untrained = coref_lesson_model(random, *tokenizer, "the same encoder with random weights (untrained)");
+            untrained = coref_lesson_model(random, *tokenizer, "the same encoder with random weights, not trained", 20241128);
             untrained.trained = false;
         } catch (const std::exception& e) {
             model_error = std::string("The trained model could not be loaded (") + e.what() +
@@ -105,6 +106,13 @@ void Lesson::load(const std::string& lesson_path, const std::string& vocab_path,
     }
     explorer.dirty = pipeline.dirty = true;
     ++model_version;
+}
+
+std::vector<std::string> Lesson::problems() const {
+    std::vector<std::string> out;
+    for (const std::string* p : {&doc_error, &tokenizer_error, &model_error})
+        if (!p->empty()) out.push_back(*p);
+    return out;
 }
 
 const LessonModel& Lesson::explorer_model() const {

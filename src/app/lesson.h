@@ -32,6 +32,19 @@ struct WorkedExample {
     void recompute();
 };
 
+// "Why divide by √d_k?": one random query against six random keys of width d_k, with and
+// without the division, and how strongly the softmax's weights still respond to the scores.
+struct SaturationDemo {
+    static constexpr int kKeys = 6;
+    int dk = 64;                  // chosen by the learner
+    int computed_for = -1;        // the d_k the numbers below belong to
+    attn::Mat weights_scaled;     // (1, kKeys) softmax(q Kᵀ / √d_k)
+    attn::Mat weights_raw;        // (1, kKeys) softmax(q Kᵀ)
+    double slope_scaled = 0;      // largest |∂weight/∂score| of the softmax (its Jacobian), scaled
+    double slope_raw = 0;         // the same without the division
+    void recompute();
+};
+
 // A token drawn by the explorer, with its rectangle in CSS pixels of the canvas.
 struct TokenBox {
     std::string text;
@@ -48,6 +61,9 @@ struct Explorer {
     std::vector<TokenBox> boxes; // where the tokens were drawn this frame
     std::vector<double> row;     // attention of the selected token in the current view
     bool dirty = true;
+    // The model on held-out sentences, measured once per model (Lesson::model_version).
+    int evaluated_version = -1;
+    attn::CorefEvaluation held_out;
 };
 
 struct Pipeline {
@@ -80,9 +96,10 @@ struct Training {
     std::vector<float> loss, batch_accuracy;   // per step
     std::vector<float> held_out_accuracy;      // per evaluation
     double held_out_last = 0;
+    double held_out_attention = 0;             // share where the last layer's attention favours the referent
     double started_ms = 0, elapsed_ms = 0;
     double ms_to_95 = -1;                      // wall time until held-out accuracy first reached 95%
-    int seed = 1;
+    int seed = 1;                              // the learner's choice (the shipped model is kCorefSeed)
     bool running = false, finished = false;
 };
 
@@ -92,6 +109,13 @@ struct Progress {
     int prediction = -1;              // which word the learner thinks "it" means
     std::vector<int> clues;           // words the learner thinks help decide
     bool has(const std::string& id) const;
+};
+
+// "Your prediction, revisited": the explorer's model on the two sentences, run once per model.
+struct Revisit {
+    int version = -1;                 // Lesson::model_version the lines belong to
+    const void* model = nullptr;      // and which of the lesson's models
+    std::vector<std::string> lines;
 };
 
 struct Lesson;
@@ -117,16 +141,19 @@ struct Lesson {
     bool embed = false;              // no page chrome, fits an iframe
     bool single_section = false;     // embed of one section only
     WorkedExample worked;
+    SaturationDemo saturation;
+    Revisit revisit;
+    int pinned_term = -1;            // the glossary term opened by a click (intro), or −1
     std::unique_ptr<attn::WordPieceTokenizer> tokenizer;
     std::string tokenizer_error;
     LessonModel trained, untrained;  // the explorer's model, and the same architecture untrained
+    LessonModel shipped;             // the model of lessons/models/ (trained becomes the learner's own when they train)
     LessonModel bert_embeddings;     // reads any BERT id: the text-to-vectors pipeline's vectors
     int model_version = 0;           // bumped whenever the explorer's model changes (for caches)
     Explorer explorer;
     Pipeline pipeline;
     EncoderView encoder;
     Training training;
-    int pinned_term = -1;            // the glossary term whose definition is open
     int section_changed = 0;         // bumped whenever the section changes (for the page)
     bool scroll_to_top = false;
     // Sentence fields on the web are a real <input> that the page lays over the field while it is
@@ -177,6 +204,8 @@ struct Lesson {
     void load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path,
               const std::string& model_vocab_path);
     std::string model_error;         // why the trained model is missing, if it is
+    // Every problem the page shows the learner as an error (lesson text, vocabulary, model).
+    std::vector<std::string> problems() const;
     const LessonModel& explorer_model() const;
     // Runs Lesson::text through the explorer's model when it changed, and keeps a selection
     // that exists ("it" when there is one): the explorer, the encoder block and the API share it.
@@ -237,7 +266,11 @@ std::string ApplyEdit(Lesson& lesson, const std::string& text);
 void CopyButton(Lesson& lesson, const char* id, const char* label, const std::string& text);
 
 // Training in the browser: start (from a seed), and advance within a time budget per frame.
+// ShowShippedModel stops it and puts the model of lessons/models/ back in the explorer.
 void StartTraining(Lesson& lesson, int seed);
+void ShowShippedModel(Lesson& lesson);
+// The seed chooser of the explorer and of "Train it yourself": − seed +, and a Train button.
+void SeedPicker(Lesson& lesson, const char* id);
 void AdvanceTraining(Lesson& lesson, double budget_ms);
 void DrawTraining(Lesson& lesson);
 

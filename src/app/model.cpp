@@ -1,5 +1,6 @@
 #include "app/model.h"
 
+#include <cstdio>
 #include <exception>
 
 namespace app {
@@ -41,10 +42,28 @@ void LessonModel::run(SentenceRun& out, const attn::WordPieceTokenizer* tokenize
     }
 }
 
+const char* activation_name(attn::Activation a) { return a == attn::Activation::relu ? "ReLU" : "GELU"; }
+
+std::string describe_config(const attn::EncoderParams& params) {
+    const attn::EncoderConfig& c = params.config;
+    // The parameter count with thousands separators, as the lesson's text writes numbers.
+    std::string count = std::to_string(attn::parameter_count(params));
+    for (int i = static_cast<int>(count.size()) - 3; i > 0; i -= 3) count.insert(static_cast<size_t>(i), ",");
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%d layer%s, %d head%s, d_model %d, feed-forward %d wide (%s), %s parameters", c.n_layers,
+                  c.n_layers == 1 ? "" : "s", c.n_heads, c.n_heads == 1 ? "" : "s", c.d_model, c.ff_width(),
+                  activation_name(c.activation), count.c_str());
+    return buf;
+}
+
 LessonModel coref_lesson_model(const attn::CorefModel& model, const attn::WordPieceTokenizer& tokenizer,
-                               const std::string& label) {
+                               const std::string& what, int seed) {
     LessonModel m;
-    m.label = label;
+    m.name = what + ", seed " + std::to_string(seed);
+    m.details = describe_config(model.params);
+    m.label = m.name + " (" + m.details + ")";
+    m.seed = seed;
+    m.coref_vocab = model.vocab;
     m.trained = true;
     m.params = model.params;
     m.special_tokens = true;
@@ -76,6 +95,12 @@ ReferentAnswer referent_of(const LessonModel& model, const SentenceRun& run) {
     return a;
 }
 
+attn::CorefEvaluation evaluate_held_out(const LessonModel& model, const attn::WordPieceTokenizer& tokenizer, int n) {
+    if (!model.names_referent) return {};
+    const attn::CorefModel coref{model.coref_vocab, model.params};
+    return attn::evaluate_coref(coref, attn::generate_coref(attn::CorefSplit::held_out, n, attn::kCorefEvalSeed), tokenizer);
+}
+
 LessonModel random_model(std::uint32_t seed, int n_layers) {
     attn::EncoderConfig c;
     c.vocab = 30522;  // reads BERT ids directly
@@ -86,10 +111,12 @@ LessonModel random_model(std::uint32_t seed, int n_layers) {
     c.max_len = 64;
     c.positional = attn::Positional::sinusoidal;
     LessonModel m;
-    m.label = n_layers == 2 ? "randomly initialised encoder (not trained)"
-                            : "randomly initialised " + std::to_string(n_layers) + "-block encoder (not trained)";
     m.trained = false;
+    m.seed = static_cast<int>(seed);
     m.params = attn::init_params(c, seed);
+    m.name = "randomly initialised encoder, not trained";
+    m.details = describe_config(m.params);
+    m.label = m.name + " (" + m.details + ")";
     return m;
 }
 

@@ -25,22 +25,37 @@ struct SentenceRun {
 };
 
 struct LessonModel {
-    std::string label;                // shown beside every attention map
+    std::string label;                // shown beside every attention map: name (details)
+    std::string name;                 // what it is: "encoder trained by scripts/train, seed 9"
+    std::string details;              // describe_config(params)
     bool trained = false;
     attn::EncoderParams params;
     std::vector<int> bert_to_model;   // BERT id → model id; empty when the model reads BERT ids
     int unk_model_id = 100;
     bool special_tokens = false;      // the sentence is read as [CLS] … [SEP]
     bool names_referent = false;      // its output head names the word "it" stands for
+    attn::CorefVocab coref_vocab;     // the compact vocabulary of a names_referent model
+    int seed = -1;                    // the seed it was trained or drawn from, when known
 
     // Tokenizes and runs text; errors land in out.error, never thrown.
     void run(SentenceRun& out, const attn::WordPieceTokenizer* tokenizer, const std::string& text) const;
     int max_tokens() const { return params.config.max_len; }
 };
 
+// What the configuration says, read off the parameters: "2 layers, 4 heads, d_model 32,
+// feed-forward 128 wide (GELU), 37,508 parameters".
+std::string describe_config(const attn::EncoderParams& params);
+const char* activation_name(attn::Activation a);
+
 // A trained "what does it refer to" model, reading BERT pieces through its compact vocabulary.
+// Its label: `what`, the seed, and describe_config in brackets.
 LessonModel coref_lesson_model(const attn::CorefModel& model, const attn::WordPieceTokenizer& tokenizer,
-                               const std::string& label);
+                               const std::string& what, int seed);
+
+// How a names_referent model does on held-out sentences (the split training never sees): how
+// often it names the referent, and how often the last layer's mean attention from "it" gives
+// the referent more weight than the other noun.
+attn::CorefEvaluation evaluate_held_out(const LessonModel& model, const attn::WordPieceTokenizer& tokenizer, int n);
 
 // What the model says "it" refers to: the token it names and the probability it gives it.
 struct ReferentAnswer {

@@ -107,10 +107,15 @@ void explain_step(const WorkedExample& w, int hovered_row) {
         Paragraph(dot_product_text(w, i, 1));
         break;
     case 2:
-        Paragraph(w.scaled ? "**Step 2: divide by √d_k = √3 ≈ 1.73.** Dot products of longer vectors grow "
+    {
+        const int dk = static_cast<int>(w.q.cols());
+        char head[96];
+        std::snprintf(head, sizeof head, "**Step 2: divide by √d_k = √%d ≈ %.2f.** ", dk, std::sqrt(static_cast<double>(dk)));
+        Paragraph(w.scaled ? std::string(head) + "Dot products of longer vectors grow "
                              "larger, which would make the softmax too sure of itself; dividing by √d_k keeps "
                              "them in a range where it stays soft."
-                           : "**Step 2 is switched off:** the scores go to the softmax unscaled.");
+                           : std::string("**Step 2 is switched off:** the scores go to the softmax unscaled."));
+    }
         Paragraph("For " + who + ": [" + fmt(w.cache.scores(i, 0)) + ", " + fmt(w.cache.scores(i, 1)) + "] → [" +
                   fmt(w.cache.scaled(i, 0)) + ", " + fmt(w.cache.scaled(i, 1)) + "]");
         break;
@@ -140,23 +145,12 @@ void explain_step(const WorkedExample& w, int hovered_row) {
 // Random queries and keys of width d_k: their dot products have a standard deviation of about
 // √d_k, so without the division the softmax of one query's scores collapses onto one key.
 void saturation_demo(Lesson& lesson) {
-    static int dk = 64;
-    static attn::Mat weights_scaled, weights_raw;
-    static int computed_for = -1;
-    constexpr int kKeys = 6;
-    if (computed_for != dk) {
-        std::mt19937 rng(7);
-        std::uniform_real_distribution<float> u(-1.7320508f, 1.7320508f);  // variance 1
-        attn::Mat q(1, dk), k(kKeys, dk), v = attn::Mat::Identity(kKeys, kKeys), out;
-        for (int j = 0; j < dk; ++j) q(0, j) = u(rng);
-        for (int i = 0; i < kKeys; ++i)
-            for (int j = 0; j < dk; ++j) k(i, j) = u(rng);
-        attn::AttentionCache cache;
-        attn::attention_forward(out, cache, q, k, v);
-        weights_scaled = cache.weights;
-        attn::softmax_rows(weights_raw, cache.scores);
-        computed_for = dk;
-    }
+    SaturationDemo& s = lesson.saturation;
+    s.recompute();
+    int& dk = s.dk;
+    const attn::Mat& weights_scaled = s.weights_scaled;
+    const attn::Mat& weights_raw = s.weights_raw;
+    constexpr int kKeys = SaturationDemo::kKeys;
     Paragraph("Pick a width for random queries and keys, and compare one query's attention over six "
               "keys with and without the division.");
     // The value beside the slider, not on it, where the grab would cover it; drawn in a box of
@@ -185,9 +179,15 @@ void saturation_demo(Lesson& lesson) {
     MatrixView("sat_scaled", "softmax(QKᵀ / √d_k)", label, weights_scaled, style);
     flow.next(MatrixWidth(label, kKeys, style.cell_width));
     MatrixView("sat_raw", "softmax(QKᵀ), unscaled", label, weights_raw, style);
+    char slopes[320];
+    std::snprintf(slopes, sizeof slopes,
+                  "The softmax's gradient, computed: the largest |∂weight/∂score| (an entry of its Jacobian) is %.2g "
+                  "scaled and %.2g unscaled. It is at most 0.25, when two keys share the weight evenly; near 0 the "
+                  "weights no longer respond to the scores, so training barely moves Q and K.",
+                  s.slope_scaled, s.slope_raw);
     Caption("Largest weight: " + fmt(weights_scaled.maxCoeff()) + " scaled, " + fmt(weights_raw.maxCoeff()) +
-            " unscaled. A weight near 1 means the softmax has saturated: its gradient all but vanishes, "
-            "and the model stops learning.");
+            " unscaled. A weight near 1 means the softmax has saturated.");
+    Caption(slopes);
 }
 
 }  // namespace
@@ -295,7 +295,8 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
             Paragraph("Choose a step above to walk the example through the formula.");
         }
         show("scores", "Scores = QKᵀ", w.cache.scores, plain, 1);
-        show("scaled", w.scaled ? "Scaled = Scores ÷ √3" : "Scaled (off) = Scores", w.cache.scaled, plain, 2);
+        const std::string scaled_title = "Scaled = Scores ÷ √" + std::to_string(w.q.cols());
+        show("scaled", w.scaled ? scaled_title.c_str() : "Scaled (off) = Scores", w.cache.scaled, plain, 2);
         show("weights", "Attention = softmax", w.cache.weights, att, 3);
         show("output", "Output = Attention × V", w.out, plain, 4);
     }
@@ -313,6 +314,26 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
         CopyButton(lesson, "copy-steps", "Copy these matrices", text);
     }
     EndCard();
+}
+
+void SaturationDemo::recompute() {
+    if (computed_for == dk) return;
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> u(-1.7320508f, 1.7320508f);  // variance 1
+    attn::Mat q(1, dk), k(kKeys, dk), v = attn::Mat::Identity(kKeys, kKeys), out;
+    for (int j = 0; j < dk; ++j) q(0, j) = u(rng);
+    for (int i = 0; i < kKeys; ++i)
+        for (int j = 0; j < dk; ++j) k(i, j) = u(rng);
+    attn::AttentionCache cache;
+    attn::attention_forward(out, cache, q, k, v);
+    weights_scaled = cache.weights;
+    attn::softmax_rows(weights_raw, cache.scores);
+    attn::Mat jac;
+    attn::softmax_jacobian(jac, weights_scaled);
+    slope_scaled = static_cast<double>(jac.cwiseAbs().maxCoeff());
+    attn::softmax_jacobian(jac, weights_raw);
+    slope_raw = static_cast<double>(jac.cwiseAbs().maxCoeff());
+    computed_for = dk;
 }
 
 void Widget_Saturation(Lesson& lesson, const attn::Block&) {

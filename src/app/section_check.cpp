@@ -71,12 +71,11 @@ void Widget_PredictionRevisit(Lesson& lesson, const attn::Block&) {
     // The explorer's model on both versions: where does "it" look, averaged over the last
     // layer's heads, and what does it answer? Computed once per model, not every frame.
     const LessonModel& model = lesson.explorer_model();
-    static int cached_version = -1;
-    static const LessonModel* cached_model = nullptr;
-    static std::vector<std::string> lines;
-    if (cached_version != lesson.model_version || cached_model != &model) {
-        cached_version = lesson.model_version;
-        cached_model = &model;
+    Revisit& r = lesson.revisit;
+    std::vector<std::string>& lines = r.lines;
+    if (r.version != lesson.model_version || r.model != &model) {
+        r.version = lesson.model_version;
+        r.model = &model;
         lines.clear();
         for (const char* adjective : {"tired", "wide"}) {
             const std::string sentence = std::string("The animal did not cross the street because it was ") + adjective;
@@ -100,7 +99,8 @@ void Widget_PredictionRevisit(Lesson& lesson, const attn::Block&) {
     }
     for (const std::string& line : lines) Paragraph(line);
     Caption("Model: " + model.label + ". " +
-            (model.trained ? "It learned this from examples; nobody set its attention by hand."
+            (model.trained ? "It learned this from examples; nobody set its attention by hand. Other seeds learn the same "
+                             "answers with attention that points elsewhere more often (see the explorer)."
                            : "Its weights are random, so these numbers carry no meaning yet: that is the point of training."));
     EndCard();
 }

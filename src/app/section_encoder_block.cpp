@@ -11,6 +11,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace app {
@@ -39,11 +40,12 @@ const BoxInfo kBoxes[kBoxCount] = {
      "model's width. Below: each head's attention map for this sentence."},
     {"Add & LayerNorm", "the stabiliser",
      "The attention output is added to the block's input (the residual connection), then every token's vector is "
-     "normalised to mean 0 and variance 1 and rescaled by learned gains. The residual lets information and gradients "
-     "skip the sublayer; the normalisation keeps magnitudes steady through a deep stack."},
-    {"Feed-forward network (×4 wider)", "the thinking step",
-     "The same small two-layer network is applied to each token on its own: widen to 4 × d, apply a non-linearity "
-     "(GELU), narrow back to d. This is where most of a transformer's parameters live."},
+     "normalised to mean 0 and variance 1, and after that scaled by a learned gain γ and moved by a learned shift β "
+     "(one of each per coordinate). The residual lets information and gradients skip the sublayer; the normalisation "
+     "keeps magnitudes steady through a deep stack."},
+    {"Feed-forward network", "the thinking step",
+     "The same small two-layer network is applied to each token on its own: it widens each vector, applies a "
+     "non-linearity and narrows it back. Below: this model's widths and activation."},
     {"Add & LayerNorm", "the stabiliser, again",
      "The feed-forward output is added back to its input and normalised once more. The result is the block's output."},
     {"Output", "to the next block, or to the task",
@@ -58,8 +60,16 @@ std::vector<std::string> token_labels(const SentenceRun& run) {
 
 // [SECTION] Diagram drawing ------------------------------------------------------------------------
 
+// "Feed-forward network (×4 wider)", the factor read from the model's configuration.
+std::string box_title(int b, const attn::EncoderConfig& c) {
+    if (b != kFeedForward) return kBoxes[b].title;
+    char buf[80];
+    std::snprintf(buf, sizeof buf, "%s (×%g wider)", kBoxes[b].title, static_cast<double>(c.ff_width()) / c.d_model);
+    return buf;
+}
+
 // Draws the block bottom-up as in the paper; returns the clicked box or -1.
-int draw_diagram(float width, int selected, int stage, int layers) {
+int draw_diagram(float width, int selected, int stage, int layers, const attn::EncoderConfig& config) {
     const Theme& t = theme();
     const Palette& p = t.colors;
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -118,7 +128,7 @@ int draw_diagram(float width, int selected, int stage, int layers) {
         ImGui::SetCursorScreenPos(r.first);
         ImGui::PushID(b);
         if (ImGui::InvisibleButton("box", ImVec2(box_w, box_h))) clicked = b;
-        AddControl("box", kBoxes[b].title, b == selected ? "selected" : "");
+        AddControl("box", box_title(b, config), b == selected ? "selected" : "");
         FocusRing();
         const bool hover = ImGui::IsItemHovered();
         ImGui::PopID();
@@ -131,7 +141,8 @@ int draw_diagram(float width, int selected, int stage, int layers) {
         dl->PushClipRect(r.first, ImVec2(r.second.x - 4, r.second.y), true);
         ImGui::PushFont(theme().fonts.bold);
         // A title too wide for a narrow screen is drawn smaller, or in its short form.
-        const char* title = kBoxes[b].title;
+        const std::string full_title = box_title(b, config);
+        const char* title = full_title.c_str();
         float scale = std::min(1.0f, (box_w - 16) / ImGui::CalcTextSize(title).x);
         if (scale < 0.75f && kBoxes[b].short_title) {
             title = kBoxes[b].short_title;
@@ -165,9 +176,35 @@ void tensor_view(const char* id, const char* what, const attn::Mat& m, const std
     Heatmap(id, m, labels, hs);
 }
 
-void details(const SentenceRun& run, int box, int layer) {
+// Lowest and highest of each row's mean and (biased) variance.
+struct RowStats {
+    double mean_lo = 0, mean_hi = 0, var_lo = 0, var_hi = 0;
+};
+RowStats row_stats(const attn::Mat& m) {
+    RowStats s{1e300, -1e300, 1e300, -1e300};
+    for (Eigen::Index r = 0; r < m.rows(); ++r) {
+        const double mean = static_cast<double>(m.row(r).mean());
+        const double var = static_cast<double>((m.row(r).array() - m.row(r).mean()).square().mean());
+        s.mean_lo = std::min(s.mean_lo, mean);
+        s.mean_hi = std::max(s.mean_hi, mean);
+        s.var_lo = std::min(s.var_lo, var);
+        s.var_hi = std::max(s.var_hi, var);
+    }
+    return s;
+}
+
+std::string stats_text(const RowStats& s) {
+    // A mean that rounds to zero is printed as 0.000, not −0.000.
+    auto shown = [](double x) { return std::abs(x) < 0.0005 ? 0.0 : x; };
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "across the tokens, mean %.3f to %.3f and variance %.3f to %.3f", shown(s.mean_lo),
+                  shown(s.mean_hi), s.var_lo, s.var_hi);
+    return buf;
+}
+
+void details(const SentenceRun& run, const attn::EncoderConfig& config, int box, int layer) {
     const Theme& t = theme();
-    Heading3(kBoxes[box].title);
+    Heading3(box_title(box, config).c_str());
     Paragraph(kBoxes[box].explanation);
     if (!run.ok()) {
         Caption(run.error);
@@ -210,22 +247,31 @@ void details(const SentenceRun& run, int box, int layer) {
     }
     case kAddNorm1:
     case kAddNorm2: {
-        const attn::Mat& out = box == kAddNorm1 ? L.norm1 : L.norm2;
-        tensor_view("norm", "After add & norm", out, labels);
-        // LayerNorm's promise, checked on the live numbers: each row has mean 0 and variance 1
-        // before the learned gain and shift (which start at 1 and 0).
-        const attn::Mat& pre = box == kAddNorm1 ? L.resid1 : L.resid2;
-        const double mean_before = static_cast<double>(pre.row(0).mean());
-        const double mean_after = static_cast<double>(out.row(0).mean());
-        const double var_after = static_cast<double>((out.row(0).array() - out.row(0).mean()).square().mean());
-        std::snprintf(buf, sizeof buf, "First token: mean %.3f before the norm, %.3f after; variance after %.3f.", mean_before, mean_after, var_after);
-        Caption(buf);
+        // What this LayerNorm read: the residual sum (post-LN), or the block's input / the
+        // first residual (pre-LN, where the norm comes before its sublayer).
+        const bool post = config.norm == attn::NormOrder::post;
+        const bool first = box == kAddNorm1;
+        const attn::Mat& in = first ? (post ? L.resid1 : L.input) : (post ? L.resid2 : L.resid1);
+        const attn::Mat& out = first ? L.norm1 : L.norm2;
+        attn::Mat normalized;
+        attn::layernorm_normalized(normalized, in, first ? L.ln1 : L.ln2);
+        Caption("What the norm read: " + stats_text(row_stats(in)) + ".");
+        tensor_view("normalized", "Normalised, before γ and β", normalized, labels);
+        Caption("Measured: " + stats_text(row_stats(normalized)) + ".");
+        tensor_view("norm", "After the learned gain γ and shift β (what the block passes on)", out, labels);
+        Caption("Measured: " + stats_text(row_stats(out)) +
+                ". The gain and shift were learned, so these need not be 0 and 1.");
         break;
     }
-    case kFeedForward:
-        tensor_view("hidden", "Hidden layer after GELU (4 × wider)", L.ffn.hidden, labels);
+    case kFeedForward: {
+        std::snprintf(buf, sizeof buf, "Widen %d → %d (×%g), %s, narrow %d → %d.", config.d_model, config.ff_width(),
+                      static_cast<double>(config.ff_width()) / config.d_model, activation_name(config.activation),
+                      config.ff_width(), config.d_model);
+        Caption(buf);
+        tensor_view("hidden", (std::string("Hidden layer after ") + activation_name(config.activation)).c_str(), L.ffn.hidden, labels);
         tensor_view("ffn_out", "Feed-forward output", L.ffn_out, labels);
         break;
+    }
     case kOutput: tensor_view("out", "Block output", L.output, labels); break;
     default: break;
     }
@@ -310,11 +356,13 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     ImGui::BeginDisabled(v.stage == kOutput);
     if (Button("Show all", ImVec2(0, 0), "button", std::to_string(v.stage))) v.stage = kOutput;
     ImGui::EndDisabled();
+    // Other models' depths are facts about those models, said as such.
+    const char* others = " For comparison, the encoder of the original Transformer (2017) stacks 6 blocks and BERT-base 12.";
     if (own_stack) {
-        Caption("N = " + std::to_string(n_layers) + " blocks: the " + model.label + ". Real models stack 6 to 96.");
+        Caption("N = " + std::to_string(n_layers) + " blocks: the " + model.label + "." + others);
     } else {
-        Caption("N = " + std::to_string(n_layers) + ": a " + model.label + " of the same width; the trained model has " +
-                std::to_string(own_n) + " blocks. Real models stack 6 to 96.");
+        Caption("N = " + std::to_string(n_layers) + ": a " + model.label + ", of the same width; the explorer's model has " +
+                std::to_string(own_n) + " blocks." + others);
     }
     v.change = run.block_change;
     if (run.ok()) {
@@ -332,7 +380,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     const bool side_by_side = avail > 700;
     const float diagram_w = side_by_side ? 420.0f : avail;
     ImGui::BeginGroup();
-    const int clicked = draw_diagram(diagram_w, v.selected_box, v.stage, n_layers);
+    const int clicked = draw_diagram(diagram_w, v.selected_box, v.stage, n_layers, model.params.config);
     if (clicked >= 0) {
         v.selected_box = clicked;
         v.stage = std::max(v.stage, clicked);
@@ -342,7 +390,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     ImGui::BeginGroup();
     // Keep the details column inside the card.
     BeginCard("details", 0, side_by_side ? avail - diagram_w - 20 : avail);
-    details(run, v.selected_box, v.layer);
+    details(run, model.params.config, v.selected_box, v.layer);
     EndCard();
     ImGui::EndGroup();
     EndCard();

@@ -12,6 +12,8 @@ namespace app {
 
 namespace {
 
+constexpr int kExplorerHeldOut = 400;  // held-out sentences the explorer measures each model on
+
 // The attention row of the selected token in the current view (one head, or the mean of all).
 std::vector<double> current_row(const Explorer& e) {
     if (e.selected < 0 || !e.run.ok()) return {};
@@ -67,8 +69,9 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
         Caption(trained ? "(untick to see the same architecture with random weights)" : "(random weights: attention before learning)");
     }
     ImU32 label_color = model.trained ? t.colors.good : t.colors.warn;
-    Pill(("Model: " + model.label).c_str(), WithAlpha(label_color, 0.15f), label_color);
-
+    // The name on the pill (one line, short enough for a phone); the configuration below it wraps.
+    Pill(("Model: " + (model.name.empty() ? model.label : model.name)).c_str(), WithAlpha(label_color, 0.15f), label_color);
+    if (!model.details.empty()) Caption(model.details + ".");
     if (!e.run.ok()) {
         Paragraph(e.run.error.empty() ? "Type a sentence to explore." : e.run.error, t.colors.warn);
         EndCard();
@@ -148,6 +151,34 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
         }
     }
     Caption("[CLS] and [SEP] mark the start and end of the sentence, as in BERT; the model sees them too.");
+    // The seed: every seed learns to name the referent; where the attention points varies. The
+    // learner can train another one here (the progress shows under "Train it yourself").
+    if (lesson.tokenizer && lesson.shipped.trained) {
+        SeedPicker(lesson, "explorer");
+        if (lesson.training.running) {
+            char buf[120];
+            std::snprintf(buf, sizeof buf, "Training seed %d in your browser: step %d of %d (curves below).", lesson.training.seed,
+                          static_cast<int>(lesson.training.loss.size()), lesson.training.trainer->steps());
+            Caption(buf);
+        }
+    }
+    if (model.names_referent && lesson.tokenizer && !lesson.training.running) {
+        // Measured on the held-out split once per model: naming the referent and attending to it
+        // are separate things, and the figures show how far they agree for this seed.
+        if (e.evaluated_version != lesson.model_version) {
+            e.held_out = evaluate_held_out(model, *lesson.tokenizer, kExplorerHeldOut);
+            e.evaluated_version = lesson.model_version;
+        }
+        if (e.held_out.n > 0 && !e.held_out.attention_layer.empty()) {
+            char buf[300];
+            std::snprintf(buf, sizeof buf,
+                          "On %d held-out sentences this model names the referent of \"it\" in %.1f%%; its last layer's "
+                          "attention from \"it\" (mean of the heads) favours the referent over the other noun in %.1f%%.",
+                          e.held_out.n, 100.0 * e.held_out.accuracy, 100.0 * e.held_out.attention_layer.back());
+            Caption(buf);
+        }
+    }
+
     {
         // The view's whole attention matrix (rows attend to columns): one head, or their mean.
         const int heads = static_cast<int>(e.run.cache.layers[static_cast<size_t>(e.layer)].attn.heads.size());

@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -25,6 +26,7 @@ void evaluate(Lesson& lesson) {
     Training& t = lesson.training;
     const attn::CorefEvaluation ev = attn::evaluate_coref(t.trainer->model(), t.held_out, *lesson.tokenizer);
     t.held_out_last = ev.accuracy;
+    t.held_out_attention = ev.attention_layer.empty() ? 0.0 : ev.attention_layer.back();
     t.held_out_accuracy.push_back(static_cast<float>(ev.accuracy));
     if (ev.accuracy >= 0.95 && t.ms_to_95 < 0) t.ms_to_95 = t.elapsed_ms;
 }
@@ -32,7 +34,7 @@ void evaluate(Lesson& lesson) {
 // The explorer shows the model as it is now.
 void publish(Lesson& lesson, const char* label) {
     Training& t = lesson.training;
-    lesson.trained = coref_lesson_model(t.trainer->model(), *lesson.tokenizer, label);
+    lesson.trained = coref_lesson_model(t.trainer->model(), *lesson.tokenizer, label, t.seed);
     lesson.explorer.use_trained = true;
     ++lesson.model_version;
     lesson.explorer.dirty = lesson.pipeline.dirty = true;
@@ -44,12 +46,63 @@ void StartTraining(Lesson& lesson, int seed) {
     if (!lesson.tokenizer) return;
     Training& t = lesson.training;
     t = Training();
-    t.seed = seed;
+    t.seed = std::max(0, seed);
     t.trainer = std::make_unique<attn::CorefTrainer>(attn::CorefTrainConfig(), static_cast<std::uint32_t>(seed),
                                                      attn::kCorefSteps, *lesson.tokenizer);
     t.held_out = attn::generate_coref(attn::CorefSplit::held_out, kHeldOutSentences, attn::kCorefEvalSeed);
     t.running = true;
     t.started_ms = now_ms();
+}
+
+void ShowShippedModel(Lesson& lesson) {
+    lesson.training.running = false;
+    if (!lesson.shipped.trained) return;
+    lesson.trained = lesson.shipped;
+    lesson.explorer.use_trained = true;
+    ++lesson.model_version;
+    lesson.explorer.dirty = lesson.pipeline.dirty = true;
+}
+
+void SeedPicker(Lesson& lesson, const char* id) {
+    const Theme& th = theme();
+    Training& t = lesson.training;
+    ImGui::PushID(id);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Seed");
+    ImGui::SameLine();
+    auto small = [&](const char* label, const char* name) {
+        ImGui::PushStyleColor(ImGuiCol_Button, th.colors.accent_soft);
+        ImGui::PushStyleColor(ImGuiCol_Text, th.colors.accent);
+        const bool pressed = Button((std::string(label) + "##" + name).c_str(), ImVec2(40, 0), "button", std::to_string(t.seed));
+        ImGui::PopStyleColor(2);
+        return pressed;
+    };
+    ImGui::BeginDisabled(t.running || t.seed <= 0);
+    if (small("−", "seed −")) --t.seed;
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::PushFont(th.fonts.bold);
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("%d", t.seed);
+    ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(t.running);
+    if (small("+", "seed +")) ++t.seed;
+    ImGui::EndDisabled();
+    if (!t.running) {
+        const std::string train = t.finished ? "Train again" : "Train from this seed";
+        SameLineIfFits(ButtonWidth(train.c_str()));
+        if (Button(train.c_str(), ImVec2(0, 0), "button", std::to_string(t.seed))) StartTraining(lesson, t.seed);
+    } else {
+        SameLineIfFits(ButtonWidth("Stop"));
+        if (Button("Stop", ImVec2(0, 0), "button", "running")) t.running = false;
+    }
+    if (lesson.shipped.trained && lesson.trained.label != lesson.shipped.label) {
+        const std::string back = "Shipped model (seed " + std::to_string(lesson.shipped.seed) + ")";
+        SameLineIfFits(ButtonWidth(back.c_str()));
+        if (Button(back.c_str())) ShowShippedModel(lesson);
+    }
+    ImGui::PopID();
 }
 
 void AdvanceTraining(Lesson& lesson, double budget_ms) {
@@ -86,24 +139,7 @@ void DrawTraining(Lesson& lesson) {
         Caption("Training needs the vocabulary, which did not load.");
         return;
     }
-    if (!t.running) {
-        // The seed: − and + (a typed field inside the canvas would need its own input method).
-        ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted("Seed");
-        ImGui::SameLine();
-        ImGui::BeginDisabled(t.seed <= 0);
-        if (Button("−##seed", ImVec2(40, 0), "button", std::to_string(t.seed))) --t.seed;
-        ImGui::EndDisabled();
-        ImGui::SameLine();
-        ImGui::AlignTextToFramePadding();
-        ImGui::Text("%d", t.seed);
-        ImGui::SameLine();
-        if (Button("+##seed", ImVec2(40, 0), "button", std::to_string(t.seed))) ++t.seed;
-        ImGui::SameLine(0, 16);
-        if (Button(t.finished ? "Train again" : "Train from scratch", ImVec2(0, 0), "button", t.finished ? "finished" : "")) StartTraining(lesson, t.seed);
-    } else if (Button("Stop", ImVec2(0, 0), "button", "running")) {
-        t.running = false;
-    }
+    SeedPicker(lesson, "training");
     if (!t.trainer) return;
     const int step = static_cast<int>(t.loss.size());
     char buf[200];
@@ -124,8 +160,9 @@ void DrawTraining(Lesson& lesson) {
     plot("##loss", "loss", t.loss, 0.0f, FLT_MAX, th.colors.query);
     if (two) ImGui::SameLine(0, 16);
     plot("##acc", "held-out accuracy", t.held_out_accuracy, 0.0f, 1.0f, th.colors.good);
-    std::snprintf(buf, sizeof buf, "loss %.3f · held-out accuracy %.1f%% · %.1f s%s", t.loss.empty() ? 0.0 : t.loss.back(),
-                  100.0 * t.held_out_last, t.elapsed_ms / 1000.0, t.running ? " · training…" : "");
+    std::snprintf(buf, sizeof buf, "seed %d · loss %.3f · held-out accuracy %.1f%% · attention from \"it\" favours the referent in %.1f%% · %.1f s%s",
+                  t.seed, t.loss.empty() ? 0.0 : t.loss.back(), 100.0 * t.held_out_last, 100.0 * t.held_out_attention,
+                  t.elapsed_ms / 1000.0, t.running ? " · training…" : "");
     Caption(buf);
     if (t.ms_to_95 >= 0) {
         std::snprintf(buf, sizeof buf, "Reached 95%% held-out accuracy after %.1f s in this browser.", t.ms_to_95 / 1000.0);

@@ -53,6 +53,12 @@ void softmax_rows_backward(Mat& dx, const Mat& dy, const Mat& y) {
     dx = (y.array() * (dy.array().colwise() - dot.array())).matrix();
 }
 
+void softmax_jacobian(Mat& jac, const Mat& y) {
+    if (y.rows() != 1) throw ShapeError("softmax Jacobian needs one row, not " + shape_of(y));
+    const auto row = y.row(0).transpose();
+    jac = Mat(row.asDiagonal()) - row * y.row(0);
+}
+
 void attention_forward(Mat& out, AttentionCache& cache, const Mat& q, const Mat& k,
                        const Mat& v, const Mask* mask) {
     if (q.cols() != k.cols()) {

@@ -31,6 +31,11 @@ void attention_forward(Mat& out, AttentionCache& cache, const Mat& q, const Mat&
 void attention_backward(Mat& dq, Mat& dk, Mat& dv, const Mat& dout,
                         const AttentionCache& cache, const Mat& q, const Mat& k, const Mat& v);
 
+// The Jacobian of one softmax output row y (1, n): jac (n, n), jac(i, j) = ∂y_i/∂x_j =
+// y_i (δ_ij − y_j). How strongly the weights still respond to the scores: every entry tends to
+// 0 as the softmax saturates (one weight near 1, the others near 0).
+void softmax_jacobian(Mat& jac, const Mat& y);
+
 // Backward of softmax_rows: dx = y ⊙ (dy − rowsum(dy ⊙ y)). Masked entries (y = 0) get 0.
 void softmax_rows_backward(Mat& dx, const Mat& dy, const Mat& y);
 

@@ -67,6 +67,12 @@ void layernorm_forward(Mat& out, LayerNormCache& cache, const Mat& x, const Mat&
     }
 }
 
+void layernorm_normalized(Mat& out, const Mat& x, const LayerNormCache& cache) {
+    require_shape(cache.mean, x.rows(), 1, "LayerNorm mean");
+    require_shape(cache.rstd, x.rows(), 1, "LayerNorm 1/std");
+    out = ((x.array().colwise() - cache.mean.col(0).array()).colwise() * cache.rstd.col(0).array()).matrix();
+}
+
 void layernorm_backward(Mat& dx, Mat& dgamma, Mat& dbeta, const Mat& dout,
                         const LayerNormCache& cache, const Mat& x, const Mat& gamma) {
     const Eigen::Index T = x.rows(), d = x.cols();

@@ -42,6 +42,10 @@ struct LayerNormCache {
 void layernorm_forward(Mat& out, LayerNormCache& cache, const Mat& x, const Mat& gamma,
                        const Mat& beta);
 
+// x̂ (T, d) = (x − μ) · rstd: the normalised rows, before the gain γ and the shift β, from the
+// forward input x and the cache its forward pass filled (each row has mean 0, variance ≈ 1).
+void layernorm_normalized(Mat& out, const Mat& x, const LayerNormCache& cache);
+
 // dx (T, d); dgamma, dbeta (1, d) accumulated. x is the forward input.
 void layernorm_backward(Mat& dx, Mat& dgamma, Mat& dbeta, const Mat& dout,
                         const LayerNormCache& cache, const Mat& x, const Mat& gamma);

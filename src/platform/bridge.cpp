@@ -251,12 +251,14 @@ LESSON_EXPORT const char* lesson_state() {
                       {"model", lesson.explorer_model().label},
                       {"embed", lesson.embed},
                       {"message", lesson.banner},
+                      {"problems", lesson.problems()},
                       {"textField", json{{"x", lesson.field_min.x}, {"y", lesson.field_min.y},
                                          {"w", lesson.field_max.x - lesson.field_min.x}, {"h", lesson.field_max.y - lesson.field_min.y}}},
                       {"completed", lesson.progress.visited},
                       {"training", json{{"running", lesson.training.running}, {"finished", lesson.training.finished},
                                         {"step", lesson.training.loss.size()}, {"heldOutAccuracy", lesson.training.held_out_last},
-                                        {"elapsedMs", lesson.training.elapsed_ms}, {"msTo95", lesson.training.ms_to_95}}},
+                                        {"elapsedMs", lesson.training.elapsed_ms}, {"msTo95", lesson.training.ms_to_95},
+                                        {"seed", lesson.training.seed}, {"heldOutAttention", lesson.training.held_out_attention}}},
                       {"quiz", lesson.progress.quiz},
                       {"answers", answers},
                       {"next", json{{"x", lesson.next_min.x}, {"y", lesson.next_min.y},
@@ -296,10 +298,11 @@ LESSON_EXPORT const char* lesson_model(const char* text) {
 }
 
 // Starts "train it yourself" (as the explorer's button does); progress comes with state().
+// seed −1: the seed the learner has chosen (the page's default until they change it).
 LESSON_EXPORT int lesson_train(int seed) {
     app::Lesson& lesson = platform::lesson();
-    if (!lesson.tokenizer || seed < 0) return 0;
-    app::StartTraining(lesson, seed);
+    if (!lesson.tokenizer || seed < -1) return 0;
+    app::StartTraining(lesson, seed < 0 ? lesson.training.seed : seed);
     return 1;
 }
 

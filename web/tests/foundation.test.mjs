@@ -19,9 +19,25 @@ test('the lesson loads, draws a non-blank canvas and logs no error', async () =>
   assert.equal(await page.locator('#loading').isHidden(), true, 'the loading screen is gone');
   const stats = await canvasStats(page);
   assert.ok(stats.distinctColours > 20, `the canvas shows more than a flat colour (${stats.distinctColours} colours)`);
+  assert.deepEqual((await page.evaluate(() => window.lesson.state())).problems, [], 'no error card');
   assert.ok(stats.darkSamples < stats.samples * 0.5, 'the canvas is not mostly black');
   await page.screenshot({ path: shotPath('foundation-1280x800') });
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a data file that cannot be fetched is an error the tests see, and the lesson says what is missing', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.route('**/models/coref.bin', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.goto(site.url + '?section=attention-explorer');
+  await page.evaluate(() => window.lesson.ready);
+  assert.ok(errors.some((e) => e.includes('could not load models/coref.bin')), `console errors: ${JSON.stringify(errors)}`);
+  const problems = (await page.evaluate(() => window.lesson.state())).problems;
+  assert.equal(problems.length, 1);
+  assert.match(problems[0], /trained model could not be loaded/);
   await context.close();
 });
 
