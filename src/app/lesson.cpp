@@ -324,7 +324,8 @@ std::string ApplyEdit(Lesson& lesson, const std::string& text) {
 
 bool FocusedControlTakesArrows(const Lesson& lesson) {
     const ImGuiContext& g = *GImGui;
-    if (g.NavDisableHighlight || g.NavId == 0) return false;
+    // Focused by the keyboard, or clicked last (as a web page's slider keeps the keys after a click).
+    if ((g.NavDisableHighlight && !lesson.clicked_control) || g.NavId == 0) return false;
     const ControlInfo* c = FindControl(lesson.controls, g.NavId);
     return c && c->arrows;
 }
@@ -337,7 +338,7 @@ void PressFocusedControl(Lesson& lesson) {
 
 int ArrowFor(Lesson& lesson) {
     const ImGuiContext& g = *GImGui;
-    if (lesson.arrow == 0 || g.NavDisableHighlight || g.NavId == 0 || g.NavId != ImGui::GetItemID()) return 0;
+    if (lesson.arrow == 0 || g.NavId == 0 || g.NavId != ImGui::GetItemID()) return 0;
     const int a = lesson.arrow;
     lesson.arrow = 0;
     return a;

@@ -302,7 +302,7 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
     }
     ImGui::Dummy(ImVec2(0, 4));
     explain_step(w, hovered);
-    Caption("Hover a row to follow that token. Every number here is computed live by the attention library.");
+    Caption("Hover or touch a row to follow that token. Every number here is computed live by the attention library.");
     {
         const std::vector<std::string> dims = {"d1", "d2", "d3"};
         std::string text = "Q\n" + MatrixText(w.q, kTokens, dims) + "\nK\n" + MatrixText(w.k, kTokens, dims) + "\nV\n" +

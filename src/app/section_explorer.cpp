@@ -129,7 +129,7 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
             if (static_cast<int>(j) != e.selected && (best < 0 || e.row[j] > e.row[static_cast<size_t>(best)])) best = static_cast<int>(j);
         char buf[200];
         if (best >= 0) {
-            std::snprintf(buf, sizeof buf, "\"%s\" pays the most attention (%.0f%%) to \"%s\". Darker orange = higher weight; hover a word for its weight.",
+            std::snprintf(buf, sizeof buf, "\"%s\" pays the most attention (%.0f%%) to \"%s\". Darker orange = higher weight; hover or touch a word for its weight.",
                           e.run.tokens[static_cast<size_t>(e.selected)].text.c_str(), 100.0 * e.row[static_cast<size_t>(best)],
                           e.run.tokens[static_cast<size_t>(best)].text.c_str());
             Caption(buf);

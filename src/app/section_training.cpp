@@ -139,7 +139,8 @@ void DrawTraining(Lesson& lesson) {
         Caption("Training needs the vocabulary, which did not load.");
         return;
     }
-    SeedPicker(lesson, "training");
+    // The explorer shows the seed picker beside its model; here only when it does not.
+    if (!lesson.shipped.trained) SeedPicker(lesson, "training");
     if (!t.trainer) return;
     const int step = static_cast<int>(t.loss.size());
     char buf[200];

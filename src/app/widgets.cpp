@@ -409,7 +409,7 @@ bool MatrixEdit(const char* id, const char* title, const std::vector<std::string
                 m(i, j) = static_cast<attn::Scalar>(std::isfinite(v) ? v : 0.0f);
                 changed = true;
             }
-            if (arrow && *arrow && !g.NavDisableHighlight && g.NavId == ImGui::GetItemID() &&
+            if (arrow && *arrow && g.NavId == ImGui::GetItemID() &&
                 (g.ActiveId == 0 || g.ActiveId == ImGui::GetItemID())) {
                 v = std::clamp(v + 0.05f * static_cast<float>(*arrow), lo, hi);
                 m(i, j) = static_cast<attn::Scalar>(v);

@@ -53,6 +53,7 @@ struct PlatformState {
     std::deque<SDL_Event> input;           // events not yet seen by ImGui (see take_input)
     ImVec2 mouse{-FLT_MAX, -FLT_MAX};      // the mouse as the events so far leave it
     bool mouse_down[5] = {};
+    int tab_settling = 0;                  // frames until the focus has moved after a Tab
 };
 
 PlatformState g;
@@ -198,6 +199,7 @@ void lesson_key(const SDL_KeyboardEvent& k) {
 }
 
 void take_input() {
+    if (g.tab_settling > 0) --g.tab_settling;
     SDL_Event polled;
     while (SDL_PollEvent(&polled)) g.input.push_back(polled);
     app::Lesson& lesson = platform::lesson();
@@ -210,7 +212,9 @@ void take_input() {
         case SDL_KEYDOWN:
         case SDL_KEYUP: {
             if (lesson_owns(e.key)) {  // latched by the lesson: one press a frame, releases free
-                if (e.type == SDL_KEYDOWN && lesson_keyed) return;
+                // After Tab, the next key waits until the focus has moved (ImGui moves it a frame on).
+                if (e.type == SDL_KEYDOWN && (lesson_keyed || g.tab_settling > 0)) return;
+                if (e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_TAB) g.tab_settling = 2;
                 lesson_keyed |= e.type == SDL_KEYDOWN;
                 lesson_key(e.key);
                 break;

@@ -66,7 +66,7 @@ async function press(page, c, finger) {
 }
 
 // After a press: close what it opened (the page's input, a menu) and return to `section`.
-async function restore(page, section, size) {
+async function restore(page, section, size, finger = null) {
   const st = await state(page);
   if (st.editing) {
     await page.keyboard.press('Escape');
@@ -78,6 +78,11 @@ async function restore(page, section, size) {
   }
   await page.evaluate((s) => window.lesson.goTo(s), section);
   await frames(page, 2);
+  // Training started by a press runs for a while and swaps the Train buttons for Stop: press Stop.
+  if ((await state(page)).training.running) {
+    const stop = (await state(page)).controls.find((c) => c.label === 'Stop');
+    if (stop) await press(page, await reveal(page, stop.id, { width: size.width, height: size.height, finger }), finger);
+  }
 }
 
 for (const size of [
@@ -89,7 +94,7 @@ for (const size of [
     const finger = size.touch ? await fingers(page) : null;
     const counts = [];
     for (const section of SECTIONS) {
-      await restore(page, section, size);
+      await restore(page, section, size, finger);
       const listed = (await state(page)).controls;
       const ids = listed.map((c) => c.id);
       assert.equal(new Set(ids).size, ids.length, `${section}: no two controls share an id (${ids.length} controls)`);
@@ -97,7 +102,7 @@ for (const size of [
       for (const first of listed) {
         if (first.disabled || first.value === 'selected' || first.value === 'current') continue;  // nothing to change
         if (first.kind === 'chip' && first.value === 'the word asked about') continue;
-        await restore(page, section, size);
+        await restore(page, section, size, finger);
         const c = await reveal(page, first.id, { width: size.width, height: size.height, finger });
         assert.ok(c && c.y >= 0 && c.y + c.h <= size.height, `${section}: "${first.label}" (${first.kind}) can be brought into view`);
         if (size.touch) {
