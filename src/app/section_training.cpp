@@ -73,7 +73,8 @@ void SeedPicker(Lesson& lesson, const char* id) {
     auto small = [&](const char* label, const char* name) {
         ImGui::PushStyleColor(ImGuiCol_Button, th.colors.accent_soft);
         ImGui::PushStyleColor(ImGuiCol_Text, th.colors.accent);
-        const bool pressed = Button((std::string(label) + "##" + name).c_str(), ImVec2(40, 0), "button", std::to_string(t.seed));
+        const bool pressed = ImGui::Button((std::string(label) + "##" + name).c_str(), ImVec2(40, theme().min_target));
+        AddControl("button", name, std::to_string(t.seed));  // "seed −", "seed +": what a screen reader would say
         ImGui::PopStyleColor(2);
         return pressed;
     };

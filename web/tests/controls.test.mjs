@@ -154,7 +154,7 @@ test('keyboard only: Tab walks every control of each section, and Enter, Space o
   console.log(`# Tab stops per section: ${counts.join(', ')}`);
 
   // Operate each control of the explorer and the worked example from the keyboard.
-  for (const section of ['attention-explorer', 'attention-steps', 'encoder-block', 'intro']) {
+  for (const section of ['attention-steps', 'encoder-block']) {  // cells, a slider, choice groups, steppers, a diagram
     await page.evaluate((s) => window.lesson.goTo(s), section);
     await frames(page, 2);
     const listed = (await state(page)).controls.filter((c) => !c.disabled && c.kind !== 'field' && c.value !== 'selected' && c.value !== 'current');
