@@ -59,9 +59,13 @@ bool OptionButton(const char* label, bool selected, float width) {
     const Palette& p = theme().colors;
     const ImU32 bg = selected ? p.accent : p.accent_soft;
     ImGui::PushStyleColor(ImGuiCol_Button, bg);
+    if (selected) {  // hovered or held, a chosen button stays dark, so its light text still reads
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, Mix(p.accent, p.heading, 0.15f));
+        ImGui::PushStyleColor(ImGuiCol_ButtonActive, Mix(p.accent, p.heading, 0.25f));
+    }
     ImGui::PushStyleColor(ImGuiCol_Text, TextOn(bg, selected ? p.on_accent : p.accent));
     const bool pressed = Button(label, ImVec2(width, 0), "option", selected ? "selected" : "");
-    ImGui::PopStyleColor(2);
+    ImGui::PopStyleColor(selected ? 4 : 2);
     return pressed;
 }
 
