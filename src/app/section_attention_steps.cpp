@@ -15,27 +15,40 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <utility>
 
 namespace app {
 
 // [SECTION] Worked example state -----------------------------------------------------------------
 
+namespace {
+
+// The lesson's numbers, row-major: rows are "Thinking" and "Machines", d_k = 3.
+constexpr float kLessonQ[6] = {0.9f, 0.2f, 0.5f, 0.3f, 0.8f, 0.4f};
+constexpr float kLessonK[6] = {0.7f, 0.4f, 0.6f, 0.2f, 0.9f, 0.3f};
+constexpr float kLessonV[6] = {0.5f, 0.8f, 0.2f, 0.7f, 0.1f, 0.9f};
+
+bool equals(const attn::Mat& m, const float (&x)[6]) {
+    if (m.rows() != 2 || m.cols() != 3) return false;
+    for (int i = 0; i < 6; ++i)
+        if (m.data()[i] != x[i]) return false;
+    return true;
+}
+
+}  // namespace
+
 void WorkedExample::reset() {
-    // The lesson's numbers: rows are "Thinking" and "Machines".
-    q.resize(2, 3);
-    k.resize(2, 3);
-    v.resize(2, 3);
-    q << 0.9f, 0.2f, 0.5f, 0.3f, 0.8f, 0.4f;
-    k << 0.7f, 0.4f, 0.6f, 0.2f, 0.9f, 0.3f;
-    v << 0.5f, 0.8f, 0.2f, 0.7f, 0.1f, 0.9f;
+    for (const auto& [m, x] : {std::pair{&q, &kLessonQ}, std::pair{&k, &kLessonK}, std::pair{&v, &kLessonV}}) {
+        m->resize(2, 3);
+        for (int i = 0; i < 6; ++i) m->data()[i] = (*x)[i];
+    }
     scaled = true;
     recompute();
 }
 
+// Read every frame (the address, the Reset button): compared with the constants, not recomputed.
 bool WorkedExample::is_lesson_numbers() const {
-    WorkedExample fresh;
-    fresh.reset();
-    return scaled && q == fresh.q && k == fresh.k && v == fresh.v;
+    return scaled && equals(q, kLessonQ) && equals(k, kLessonK) && equals(v, kLessonV);
 }
 
 void WorkedExample::recompute() {
