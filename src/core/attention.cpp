@@ -1,5 +1,7 @@
 #include "core/attention.h"
 
+#include "core/gemm.h"
+
 #include <cmath>
 #include <limits>
 
@@ -73,10 +75,10 @@ void attention_forward(Mat& out, AttentionCache& cache, const Mat& q, const Mat&
     check_mask(mask, q.rows(), k.rows());
 
     const Scalar scale = Scalar(1) / std::sqrt(Scalar(q.cols()));
-    cache.scores.noalias() = q * k.transpose();
+    matmul(cache.scores, q, Op::N, k, Op::T);
     cache.scaled = cache.scores * scale;
     softmax_rows(cache.weights, cache.scaled, mask);
-    out.noalias() = cache.weights * v;
+    matmul(out, cache.weights, Op::N, v, Op::N);
 }
 
 void attention_backward(Mat& dq, Mat& dk, Mat& dv, const Mat& dout,
@@ -86,13 +88,14 @@ void attention_backward(Mat& dq, Mat& dk, Mat& dv, const Mat& dout,
                          std::to_string(q.rows()) + ", " + std::to_string(v.cols()) + ")");
     }
     const Scalar scale = Scalar(1) / std::sqrt(Scalar(q.cols()));
-    dv.noalias() = cache.weights.transpose() * dout;            // (Tk, d_v)
-    const Mat dweights = dout * v.transpose();                  // (Tq, Tk)
+    matmul(dv, cache.weights, Op::T, dout, Op::N);              // (Tk, d_v)
+    Mat dweights;
+    matmul(dweights, dout, Op::N, v, Op::T);                    // (Tq, Tk)
     Mat dscaled;
     softmax_rows_backward(dscaled, dweights, cache.weights);   // masked entries stay 0
     const Mat dscores = dscaled * scale;
-    dq.noalias() = dscores * k;                                 // (Tq, d_k)
-    dk.noalias() = dscores.transpose() * q;                     // (Tk, d_k)
+    matmul(dq, dscores, Op::N, k, Op::N);                       // (Tq, d_k)
+    matmul(dk, dscores, Op::T, q, Op::N);                       // (Tk, d_k)
 }
 
 }  // namespace attn

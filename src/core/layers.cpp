@@ -1,5 +1,7 @@
 #include "core/layers.h"
 
+#include "core/gemm.h"
+
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -29,7 +31,7 @@ void linear_forward(Mat& out, const Mat& x, const Mat& w, const Mat& b) {
                          ": the input width must equal the weight's rows");
     }
     require_shape(b, 1, w.cols(), "linear bias");
-    out.noalias() = x * w;
+    matmul(out, x, Op::N, w, Op::N);
     out.rowwise() += b.row(0);
 }
 
@@ -37,8 +39,8 @@ void linear_backward(Mat& dx, Mat& dw, Mat& db, const Mat& dout, const Mat& x, c
     require_shape(dout, x.rows(), w.cols(), "linear output gradient");
     require_shape(dw, w.rows(), w.cols(), "linear weight gradient");
     require_shape(db, 1, w.cols(), "linear bias gradient");
-    dx.noalias() = dout * w.transpose();  // (T, d_in)
-    dw.noalias() += x.transpose() * dout;  // (d_in, d_out)
+    matmul(dx, dout, Op::N, w, Op::T);        // (T, d_in)
+    matmul(dw, x, Op::T, dout, Op::N, true);  // (d_in, d_out)
     add_column_sums(db, dout);
 }
 
