@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -52,6 +54,59 @@ std::string load_error(const std::vector<unsigned char>& bytes) {
 TEST_CASE("CRC-32 matches the standard check value") {
     const char* s = "123456789";
     CHECK(attn::crc32(reinterpret_cast<const unsigned char*>(s), 9) == 0xCBF43926u);
+}
+
+TEST_CASE("float16: IEEE binary16 values, rounding to nearest even, and back") {
+    using attn::float_to_half;
+    CHECK(float_to_half(1.0f) == 0x3C00);
+    CHECK(float_to_half(-2.0f) == 0xC000);
+    CHECK(float_to_half(0.5f) == 0x3800);
+    CHECK(float_to_half(65504.0f) == 0x7BFF);             // the largest half
+    CHECK(float_to_half(65520.0f) == 0x7C00);             // halfway to 2^16 rounds up: infinity
+    CHECK(float_to_half(std::ldexp(1.0f, -14)) == 0x0400);  // the smallest normal
+    CHECK(float_to_half(std::ldexp(1.0f, -24)) == 0x0001);  // the smallest subnormal
+    CHECK(float_to_half(std::ldexp(1.0f, -25)) == 0x0000);  // halfway to it: even, so 0
+    CHECK(float_to_half(std::ldexp(3.0f, -25)) == 0x0002);  // 1.5 · 2^-24: halfway, to even 2
+    CHECK(float_to_half(1.0f + std::ldexp(1.0f, -11)) == 0x3C00);      // halfway: to even
+    CHECK(float_to_half(1.0f + 3 * std::ldexp(1.0f, -11)) == 0x3C02);  // halfway: to even
+    CHECK(float_to_half(1.0f + 3 * std::ldexp(1.0f, -12)) == 0x3C01);  // 0.75 of a step: up
+    CHECK(float_to_half(-0.0f) == 0x8000);
+    CHECK(float_to_half(std::numeric_limits<float>::infinity()) == 0x7C00);
+    const std::uint16_t nan = float_to_half(std::numeric_limits<float>::quiet_NaN());
+    CHECK((nan & 0x7C00) == 0x7C00);
+    CHECK((nan & 0x03FF) != 0);
+    CHECK(attn::half_to_float(0x3555) == Approx(0.333251953125f).epsilon(0));
+    CHECK(attn::half_to_float(0x0001) == std::ldexp(1.0f, -24));
+    // Every half that is a number comes back as itself.
+    for (std::uint32_t h = 0; h < 0x10000; ++h) {
+        if ((h & 0x7C00) == 0x7C00 && (h & 0x03FF)) continue;  // NaN
+        REQUIRE(float_to_half(attn::half_to_float(static_cast<std::uint16_t>(h))) == h);
+    }
+}
+
+TEST_CASE("a float16 file is version 2, about half the size, and loads as the rounded parameters") {
+    const attn::EncoderParams params = attn::init_params(config_for_files(), 17);
+    const std::vector<unsigned char> full = attn::serialize_params(params);
+    const std::vector<unsigned char> half = attn::serialize_params(params, attn::Storage::float16);
+    CHECK(half[8] == 2);
+    // Two bytes less per value, four more per tensor (its storage field).
+    std::size_t tensors = 0;
+    attn::EncoderParams counted = params;
+    attn::for_each_parameter(counted, counted, [&](const std::string&, attn::Mat&, attn::Mat&) { ++tensors; });
+    CHECK(half.size() == full.size() - 2 * attn::parameter_count(params) + 4 * tensors);
+    attn::EncoderParams loaded = attn::deserialize_params(half.data(), half.size());
+    attn::EncoderParams rounded = attn::rounded_to_half(params);
+    require_equal_params(rounded, loaded);
+    CHECK(attn::serialize_params(loaded, attn::Storage::float16) == half);
+    // Rounding moves no value by more than half a unit in the half's last place (2^-11 relative).
+    attn::EncoderParams original = params;
+    attn::for_each_parameter(original, loaded, [](const std::string&, const attn::Mat& a, const attn::Mat& b) {
+        for (Eigen::Index i = 0; i < a.size(); ++i)
+            REQUIRE(std::abs(a.data()[i] - b.data()[i]) <= std::abs(a.data()[i]) * std::ldexp(1.0f, -11) + 3e-8f);
+    });
+    // A truncated float16 file is refused like a float32 one.
+    std::vector<unsigned char> cut(half.begin(), half.end() - 10);
+    CHECK_THROWS(attn::deserialize_params(cut.data(), cut.size()));
 }
 
 TEST_CASE("save and load round trip: in memory and through a file") {
@@ -122,8 +177,8 @@ TEST_CASE("bad files are refused with a message that says what is wrong") {
     }
     SECTION("wrong version") {
         std::vector<unsigned char> bad = good;
-        bad[8] = 2;
-        CHECK_THAT(load_error(bad), Catch::Contains("version 2") && Catch::Contains("reads version 1"));
+        bad[8] = 3;
+        CHECK_THAT(load_error(bad), Catch::Contains("version 3") && Catch::Contains("reads versions 1 to 2"));
     }
     SECTION("a flipped byte anywhere after the version fails the checksum") {
         for (std::size_t at : {std::size_t{20}, std::size_t{80}, good.size() / 2, good.size() - 10, good.size() - 2}) {

@@ -9,9 +9,11 @@
 // writes nothing: it prints one line of those figures per seed, then their range, which is
 // where the lesson's figures on seeds come from.
 #include "core/coref.h"
+#include "core/serialize.h"
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -114,6 +116,25 @@ int main(int argc, char** argv) {
                             p.attention_subject, p.attention_place, model.vocab.piece(p.predicted).c_str());
             }
         }
+        // The file stores float16: every answer of the rounded model must be the float32 one's.
+        attn::CorefModel rounded = model;
+        rounded.params = attn::rounded_to_half(model.params);
+        int changed = 0, compared = 0;
+        double largest = 0;
+        for (const auto* set : {&fresh, &held_out}) {
+            for (const attn::CorefExample& ex : *set) {
+                const int layer = model.params.config.n_layers - 1;
+                const attn::CorefPrediction a = attn::predict_coref(model, ex, tokenizer, layer);
+                const attn::CorefPrediction b = attn::predict_coref(rounded, ex, tokenizer, layer);
+                changed += a.predicted != b.predicted;
+                largest = std::max({largest, std::abs(a.attention_subject - b.attention_subject),
+                                    std::abs(a.attention_place - b.attention_place)});
+                ++compared;
+            }
+        }
+        std::printf("float16 storage: %d of %d answers changed; largest change of it's attention to a noun %.5f\n",
+                    changed, compared, largest);
+        if (changed != 0) throw std::runtime_error("float16 storage would change the model's answers");
         attn::save_coref(model, argv[2], argv[3]);
         std::printf("wrote %s and %s\n", argv[2], argv[3]);
     } catch (const std::exception& e) {

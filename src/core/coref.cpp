@@ -406,7 +406,7 @@ CorefEvaluation evaluate_coref(const CorefModel& model, const std::vector<CorefE
 // [SECTION] Files
 
 void save_coref(const CorefModel& model, const std::string& params_path, const std::string& vocab_path) {
-    save_params(params_path, model.params);
+    save_params(params_path, model.params, Storage::float16);
     std::ofstream f(vocab_path, std::ios::binary);
     f << model.vocab.to_text();
     if (!f) throw std::runtime_error("cannot write " + vocab_path);

@@ -195,7 +195,8 @@ struct CorefEvaluation {
 CorefEvaluation evaluate_coref(const CorefModel& model, const std::vector<CorefExample>& examples,
                                const WordPieceTokenizer& tokenizer);
 
-// The model file holds the parameters (serialize.h); the vocabulary goes in a text file beside it.
+// The model file holds the parameters (serialize.h) in float16; the vocabulary goes in a text
+// file beside it. scripts/train checks that the rounding changes none of the model's answers.
 void save_coref(const CorefModel& model, const std::string& params_path, const std::string& vocab_path);
 CorefModel load_coref(const std::string& params_path, const std::string& vocab_path, const Vocab& bert);
 

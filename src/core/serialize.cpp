@@ -46,6 +46,11 @@ public:
         std::memcpy(&bits, &f, 4);
         u32(bits);
     }
+    void f16(float f) {
+        const std::uint16_t h = float_to_half(f);
+        out.push_back(static_cast<unsigned char>(h & 0xFFu));
+        out.push_back(static_cast<unsigned char>(h >> 8));
+    }
     std::vector<unsigned char> out;
 };
 
@@ -79,6 +84,12 @@ public:
         float f;
         std::memcpy(&f, &bits, 4);
         return f;
+    }
+    float f16(const char* what) {
+        need(2, what);
+        const auto h = static_cast<std::uint16_t>(p_[0] | (p_[1] << 8));
+        p_ += 2;
+        return half_to_float(h);
     }
     std::string str(std::size_t n, const char* what) {
         need(n, what);
@@ -146,6 +157,59 @@ std::string hex(std::uint32_t v) {
 
 }  // namespace
 
+std::uint16_t float_to_half(float f) {
+    std::uint32_t x;
+    std::memcpy(&x, &f, 4);
+    const auto sign = static_cast<std::uint16_t>((x >> 16) & 0x8000u);
+    const std::uint32_t exp = (x >> 23) & 0xFFu, mant = x & 0x7FFFFFu;
+    if (exp == 0xFF) return static_cast<std::uint16_t>(sign | 0x7C00u | (mant ? 0x200u : 0u));  // inf, NaN
+    const int e = static_cast<int>(exp) - 127 + 15;  // the half's biased exponent
+    if (e >= 31) return static_cast<std::uint16_t>(sign | 0x7C00u);  // too large: infinity
+    if (e <= 0) {
+        // Subnormal half (or zero): the value is m · 2^-24 with m = mantissa (with its leading
+        // 1) shifted right by 14 - e, rounded to nearest even.
+        if (e < -10) return sign;
+        const std::uint32_t m = mant | 0x800000u;
+        const int shift = 14 - e;
+        std::uint32_t h = m >> shift;
+        const std::uint32_t rest = m & ((1u << shift) - 1), half = 1u << (shift - 1);
+        if (rest > half || (rest == half && (h & 1u))) ++h;
+        return static_cast<std::uint16_t>(sign | h);
+    }
+    std::uint32_t h = (static_cast<std::uint32_t>(e) << 10) | (mant >> 13);
+    const std::uint32_t rest = mant & 0x1FFFu;
+    if (rest > 0x1000u || (rest == 0x1000u && (h & 1u))) ++h;  // may carry into the exponent: right
+    return static_cast<std::uint16_t>(sign | h);
+}
+
+float half_to_float(std::uint16_t h) {
+    const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+    const std::uint32_t exp = (h >> 10) & 0x1Fu, mant = h & 0x3FFu;
+    std::uint32_t x;
+    if (exp == 0x1F) {
+        x = sign | 0x7F800000u | (mant << 13);
+    } else if (exp != 0) {
+        x = sign | ((exp - 15 + 127) << 23) | (mant << 13);
+    } else {
+        // Zero or subnormal: mant · 2^-24, exact in float.
+        const float v = static_cast<float>(mant) * 5.9604644775390625e-8f;
+        std::memcpy(&x, &v, 4);
+        x |= sign;
+    }
+    float f;
+    std::memcpy(&f, &x, 4);
+    return f;
+}
+
+EncoderParams rounded_to_half(const EncoderParams& params) {
+    EncoderParams out = params;
+    for_each_parameter(out, out, [](const std::string&, Mat& w, Mat&) {
+        for (Eigen::Index i = 0; i < w.size(); ++i)
+            w.data()[i] = static_cast<Scalar>(half_to_float(float_to_half(static_cast<float>(w.data()[i]))));
+    });
+    return out;
+}
+
 std::uint32_t crc32(const unsigned char* data, std::size_t n) {
     static const std::array<std::uint32_t, 256> table = make_crc_table();
     std::uint32_t c = 0xFFFFFFFFu;
@@ -166,8 +230,9 @@ std::string describe(const EncoderConfig& c) {
     return s.str();
 }
 
-std::vector<unsigned char> serialize_params(const EncoderParams& params) {
+std::vector<unsigned char> serialize_params(const EncoderParams& params, Storage storage) {
     params.config.validate();
+    const bool half = storage == Storage::float16;
     Writer payload;
     std::uint32_t count = 0;
     for_each_parameter(params, params, [&](const std::string& name, const Mat& w, const Mat&) {
@@ -175,14 +240,18 @@ std::vector<unsigned char> serialize_params(const EncoderParams& params) {
         payload.bytes(name.data(), name.size());
         payload.u32(static_cast<std::uint32_t>(w.rows()));
         payload.u32(static_cast<std::uint32_t>(w.cols()));
+        if (half) payload.u32(static_cast<std::uint32_t>(Storage::float16));
         const Scalar* p = w.data();
-        for (Eigen::Index i = 0; i < w.size(); ++i) payload.f32(static_cast<float>(p[i]));
+        for (Eigen::Index i = 0; i < w.size(); ++i) {
+            if (half) payload.f16(static_cast<float>(p[i]));
+            else payload.f32(static_cast<float>(p[i]));
+        }
         ++count;
     });
 
     Writer file;
     file.bytes(kMagic, sizeof kMagic);
-    file.u32(kParamFormatVersion);
+    file.u32(half ? 2u : 1u);
     write_config(file, params.config);
     file.u32(count);
     file.u64(payload.out.size());
@@ -202,9 +271,9 @@ EncoderParams deserialize_params(const unsigned char* data, std::size_t size) {
     }
     Reader head(data + 8, size - 8);
     const std::uint32_t version = head.u32("version");
-    if (version != kParamFormatVersion) {
+    if (version < 1 || version > kParamFormatVersion) {
         throw std::runtime_error("parameter file has unsupported format version " +
-                                 std::to_string(version) + " (this build reads version " +
+                                 std::to_string(version) + " (this build reads versions 1 to " +
                                  std::to_string(kParamFormatVersion) + ")");
     }
     if (size < kHeaderBytes + kTrailerBytes) {
@@ -237,7 +306,7 @@ EncoderParams deserialize_params(const unsigned char* data, std::size_t size) {
     const std::uint32_t count = head.u32("tensor count");
     head.u64("payload size");
     const double want = expected_scalars(config);
-    if (want * 4 > static_cast<double>(payload_bytes)) {
+    if (want * (version == 1 ? 4 : 2) > static_cast<double>(payload_bytes)) {
         throw std::runtime_error("parameter file is inconsistent: its config (" + describe(config) +
                                  ") needs more values than the payload holds");
     }
@@ -260,9 +329,19 @@ EncoderParams deserialize_params(const unsigned char* data, std::size_t size) {
                                      std::to_string(rows) + ", " + std::to_string(cols) +
                                      ") but '" + name + "' " + shape_of(w) + " was expected");
         }
-        r.need(static_cast<std::size_t>(w.size()) * 4, "tensor data");
+        std::uint32_t stored = static_cast<std::uint32_t>(Storage::float32);
+        if (version >= 2) {
+            stored = r.u32("tensor storage");
+            if (stored > static_cast<std::uint32_t>(Storage::float16)) {
+                throw std::runtime_error("parameter file is corrupted: tensor '" + got + "' has unknown storage " +
+                                         std::to_string(stored));
+            }
+        }
+        const bool half = stored == static_cast<std::uint32_t>(Storage::float16);
+        r.need(static_cast<std::size_t>(w.size()) * (half ? 2 : 4), "tensor data");
         Scalar* p = w.data();
-        for (Eigen::Index i = 0; i < w.size(); ++i) p[i] = static_cast<Scalar>(r.f32("tensor data"));
+        for (Eigen::Index i = 0; i < w.size(); ++i)
+            p[i] = static_cast<Scalar>(half ? r.f16("tensor data") : r.f32("tensor data"));
         ++index;
     });
     if (index != count || r.left() != 0) {
@@ -283,8 +362,8 @@ EncoderParams deserialize_params(const unsigned char* data, std::size_t size,
     return params;
 }
 
-void save_params(const std::string& path, const EncoderParams& params) {
-    const std::vector<unsigned char> bytes = serialize_params(params);
+void save_params(const std::string& path, const EncoderParams& params, Storage storage) {
+    const std::vector<unsigned char> bytes = serialize_params(params, storage);
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
     if (!f) throw std::runtime_error("cannot open " + path + " for writing");
     f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
