@@ -18,12 +18,15 @@
     if (Module.lessonHooks && Module.lessonHooks.failed) Module.lessonHooks.failed(String(message));
   }
 
-  // Every download reports here; the bar shows the bytes received of all of them.
+  // Every download reports here; the bar shows the bytes transferred of all of them. A server
+  // that compresses sends the compressed length (Content-Length) and, as web/server.mjs does, the
+  // file's own length (X-Decoded-Length); the share of a file received is counted on the file's
+  // bytes and shown as bytes transferred.
   const downloads = new Map();
-  function report(name, loaded, total) {
-    downloads.set(name, { loaded, total });
+  function report(name, share, transfer) {
+    downloads.set(name, { share, transfer });
     let got = 0, all = 0;
-    for (const d of downloads.values()) { got += d.loaded; all += Math.max(d.total, d.loaded); }
+    for (const d of downloads.values()) { got += d.share * d.transfer; all += d.transfer; }
     const bar = byId('loading-progress');
     if (bar && all > 0) bar.value = got / all;
     const text = byId('loading-text');
@@ -33,11 +36,14 @@
   async function download(url, name) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-    const total = Number(response.headers.get('Content-Length')) || 0;
-    report(name, 0, total);
+    const transfer = Number(response.headers.get('Content-Length')) || 0;
+    const encoded = !!response.headers.get('Content-Encoding');
+    const size = Number(response.headers.get('X-Decoded-Length')) || (encoded ? 0 : transfer);
+    const progress = (loaded) => report(name, size > 0 ? Math.min(1, loaded / size) : 0, Math.max(transfer, size ? 0 : loaded));
+    progress(0);
     if (!response.body || !response.body.getReader) {
       const buffer = new Uint8Array(await response.arrayBuffer());
-      report(name, buffer.length, buffer.length);
+      report(name, 1, transfer || buffer.length);
       return buffer;
     }
     const reader = response.body.getReader();
@@ -48,8 +54,9 @@
       if (chunk.done) break;
       chunks.push(chunk.value);
       loaded += chunk.value.length;
-      report(name, loaded, total);
+      progress(loaded);
     }
+    report(name, 1, transfer || loaded);
     const out = new Uint8Array(loaded);
     let at = 0;
     for (const c of chunks) { out.set(c, at); at += c.length; }
