@@ -168,9 +168,10 @@ void Widget_Summary(Lesson& lesson, const attn::Block&) {
                                    : s.quiz_done() ? "right at the first try (" + std::to_string(s.score()) + "%)"
                                                    : "right at the first try; " + std::to_string(n_quiz - s.answered) + " not answered yet";
     const std::string pred_big = s.prediction >= 0 ? std::string("\"") + kReferents[s.prediction] + "\"" : "no prediction";
-    const std::string pred_small = s.prediction < 0 ? "you skipped it at the start"
-                                   : s.prediction_held ? "your prediction for \"it\" held"
-                                                       : std::string("your prediction for \"it\"; a reader says ") + kReferents[kReaderReferent];
+    const std::string pred_small = s.prediction < 0 ? "you skipped the prediction at the start"
+                                   : s.prediction_held ? "your prediction for \"it\": it held"
+                                                       : std::string("your prediction for \"it\" did not hold: a reader says ") +
+                                                             kReferents[kReaderReferent];
     const ImU32 pred_bg = s.prediction < 0 ? p.accent_soft : s.prediction_held ? WithAlpha(p.good, 0.15f) : WithAlpha(p.bad, 0.16f);
     const ImU32 pred_fg = s.prediction < 0 ? p.accent : s.prediction_held ? p.good : p.bad;
 
@@ -178,14 +179,16 @@ void Widget_Summary(Lesson& lesson, const attn::Block&) {
     const float avail = ContentWidth();
     const bool row = (avail - 2 * gap) / 3 >= 170.0f;
     const float w = row ? (avail - 2 * gap) / 3 : avail;
+    // In a row the tiles share the tallest one's height; stacked, each is as tall as its text.
     float h = 0;
     for (const auto& [big, small] : {std::pair{&sections_big, &sections_small}, std::pair{&quiz_big, &quiz_small}, std::pair{&pred_big, &pred_small}})
         h = std::max(h, tile_height(*big, *small, w));
-    stat_tile(sections_big, sections_small, p.accent_soft, p.accent, w, h);
+    const auto height = [&](const std::string& big, const std::string& small) { return row ? h : tile_height(big, small, w); };
+    stat_tile(sections_big, sections_small, p.accent_soft, p.accent, w, height(sections_big, sections_small));
     if (row) ImGui::SameLine(0, gap);
-    stat_tile(quiz_big, quiz_small, p.query_soft, p.query, w, h);
+    stat_tile(quiz_big, quiz_small, p.accent_soft, p.accent, w, height(quiz_big, quiz_small));
     if (row) ImGui::SameLine(0, gap);
-    stat_tile(pred_big, pred_small, pred_bg, pred_fg, w, h);
+    stat_tile(pred_big, pred_small, pred_bg, pred_fg, w, height(pred_big, pred_small));
     ImGui::Dummy(ImVec2(0, 4));
 
     if (!s.not_visited.empty()) {
