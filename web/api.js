@@ -187,6 +187,16 @@
     },
     model(s) { return parseReply(call('lesson_model', 'string', ['string'], [checkText(s, 'model')])); },
     frameTimes() { return parseReply(call('lesson_frame_times', 'string', [], [])); },
+    // The learner's progress as it is kept: {visited, quiz, first, round, prediction, clues}.
+    progress() { return parseReply(call('lesson_progress', 'string', [], [])); },
+    // Puts back progress kept elsewhere (a course's suspend data): an object as progress()
+    // returns, or its JSON. Returns false, changing nothing, when it cannot be read.
+    restore(saved) {
+      let text;
+      try { text = typeof saved === 'string' ? saved : JSON.stringify(saved); } catch (e) { return false; }
+      if (typeof text !== 'string' || text.length > 65536) return false;
+      return call('lesson_load_progress', 'number', ['string', 'number'], [text.replace(/\u0000/g, ''), 1]) === 1;
+    },
     // Beyond the contract: starts "train it yourself"; state().training reports progress.
     train(seed) { return call('lesson_train', 'number', ['number'], [Number.isInteger(seed) && seed >= 0 ? seed : -1]) === 1; },
   };
@@ -334,7 +344,7 @@
       if (store) {
         try {
           const saved = store.getItem(STORAGE_KEY);
-          if (saved && saved.length < 65536) Module.ccall('lesson_load_progress', 'number', ['string'], [saved]);
+          if (saved && saved.length < 65536) Module.ccall('lesson_load_progress', 'number', ['string', 'number'], [saved, 0]);
         } catch (e) { /* unreadable progress is ignored */ }
       }
       applyUrl();

@@ -27,6 +27,7 @@ namespace app {
 // [SECTION] Sections and state ----------------------------------------------------------------------
 
 const char* const kItSentence = "The animal did not cross the street because it was too tired";
+const char* const kReferents[3] = {"the animal", "the street", "can't tell"};
 
 const std::vector<SectionInfo>& sections() {
     static const std::vector<SectionInfo> table = {
@@ -56,6 +57,49 @@ std::string section_title(const Lesson& lesson, int index) {
 
 bool Progress::has(const std::string& id) const {
     return std::find(visited.begin(), visited.end(), id) != visited.end();
+}
+
+int Summary::score() const {
+    if (quizzes.empty()) return -1;
+    return static_cast<int>(std::lround(100.0 * right_first / static_cast<double>(quizzes.size())));
+}
+
+Summary Summarize(const Lesson& lesson) {
+    const Progress& p = lesson.progress;
+    Summary s;
+    s.sections = static_cast<int>(sections().size());
+    for (const SectionInfo& info : sections()) {
+        (p.has(info.id) ? s.visited : s.not_visited).push_back(info.id);
+        const attn::DocSection* section = lesson.doc.find(info.id);
+        if (!section) continue;
+        for (const attn::Block& b : section->blocks) {
+            if (b.kind != attn::Block::Kind::Quiz) continue;
+            QuizResult q;
+            q.id = b.name;
+            q.question = b.text;
+            const auto it = p.first.find(b.name);
+            if (it != p.first.end() && it->second >= 0 && it->second < static_cast<int>(b.options.size())) {
+                q.first = it->second;
+                q.right_first = b.options[static_cast<size_t>(it->second)].correct;
+                ++s.answered;
+                if (q.right_first) ++s.right_first;
+            }
+            s.quizzes.push_back(q);
+        }
+    }
+    s.round = p.round;
+    s.prediction = p.prediction >= 0 && p.prediction < 3 ? p.prediction : -1;
+    s.prediction_held = s.prediction == kReaderReferent;
+    return s;
+}
+
+void ResetQuiz(Lesson& lesson) {
+    Progress& p = lesson.progress;
+    if (p.quiz.empty() && p.first.empty()) return;
+    p.quiz.clear();
+    p.first.clear();
+    ++p.round;
+    lesson.progress_dirty = true;
 }
 
 Lesson::Lesson() {
@@ -393,6 +437,7 @@ const WidgetEntry kWidgets[] = {
     {"saturation", Widget_Saturation},
     {"prediction", Widget_Prediction},
     {"prediction-revisit", Widget_PredictionRevisit},
+    {"summary", Widget_Summary},
     {"pipeline", Widget_Pipeline},
     {"encoder-diagram", Widget_EncoderDiagram},
     {"explorer", Widget_Explorer},
@@ -594,7 +639,9 @@ void draw_prev_next(Lesson& lesson) {
         if (go) lesson.go_to(sections()[static_cast<size_t>(lesson.current + 1)].id);
     } else {
         ImGui::NewLine();
-        Caption("This is the end of the lesson. Well done.");
+        const Summary s = Summarize(lesson);
+        Caption(s.complete() && (s.quiz_done() || s.quizzes.empty()) ? "This is the end of the lesson. Well done."
+                                                                      : "This is the end of the lesson; the summary above shows what is left.");
     }
 }
 

@@ -105,11 +105,39 @@ struct Training {
 
 struct Progress {
     std::vector<std::string> visited;
-    std::map<std::string, int> quiz;  // quiz id → chosen option
+    std::map<std::string, int> quiz;  // quiz id → chosen option (the last one picked)
+    std::map<std::string, int> first; // quiz id → the option picked first: only a right first pick counts
+    int round = 1;                    // 1 + how many times "Try the quiz again" was pressed
     int prediction = -1;              // which word the learner thinks "it" means
     std::vector<int> clues;           // words the learner thinks help decide
     bool has(const std::string& id) const;
 };
+
+// The end of the lesson, read off the progress and the lesson document: what the "Check
+// yourself" summary shows, state().summary reports and a course site's gradebook receives.
+// Sections come from sections(), quizzes from the document's quiz blocks (of those sections).
+struct QuizResult {
+    std::string id, question;
+    int first = -1;                   // the option picked first, −1: not answered yet
+    bool right_first = false;
+};
+struct Summary {
+    std::vector<std::string> visited;     // section ids, in lesson order
+    std::vector<std::string> not_visited; // section ids, in lesson order
+    int sections = 0;                     // how many sections the lesson has
+    std::vector<QuizResult> quizzes;      // in lesson order
+    int answered = 0, right_first = 0;
+    int round = 1;
+    int prediction = -1;                  // the learner's prediction (kReferents), −1: not made
+    bool prediction_held = false;         // it names the referent a reader gives (kReaderReferent)
+    bool complete() const { return not_visited.empty(); }                // every section visited
+    bool quiz_done() const { return answered == static_cast<int>(quizzes.size()) && !quizzes.empty(); }
+    int score() const;                    // right first picks as 0–100 of all quizzes, −1: no quiz
+};
+struct Lesson;
+Summary Summarize(const Lesson& lesson);
+// "Try the quiz again": clears the answers (and first picks), keeps the visits and the prediction.
+void ResetQuiz(Lesson& lesson);
 
 // "Your prediction, revisited": the explorer's model on the two sentences, run once per model.
 struct Revisit {
@@ -282,6 +310,7 @@ void Widget_AttentionSteps(Lesson&, const attn::Block&);
 void Widget_Saturation(Lesson&, const attn::Block&);
 void Widget_Prediction(Lesson&, const attn::Block&);
 void Widget_PredictionRevisit(Lesson&, const attn::Block&);
+void Widget_Summary(Lesson&, const attn::Block&);
 void Widget_Pipeline(Lesson&, const attn::Block&);
 void Widget_EncoderDiagram(Lesson&, const attn::Block&);
 void Widget_Explorer(Lesson&, const attn::Block&);
@@ -291,5 +320,7 @@ void DrawQuiz(Lesson&, const attn::Block&);
 
 // The seed's sentence and its candidate referents, shared by intro, explorer and check.
 extern const char* const kItSentence;
+extern const char* const kReferents[3];  // what the learner may predict "it" means
+constexpr int kReaderReferent = 0;       // "the animal": what a reader resolves it to, from "tired"
 
 }  // namespace app

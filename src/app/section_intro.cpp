@@ -20,8 +20,6 @@ std::vector<std::string> split_words(const std::string& s) {
     return words;
 }
 
-const char* const kReferents[] = {"the animal", "the street", "can't tell"};
-
 }  // namespace
 
 void Widget_Prediction(Lesson& lesson, const attn::Block&) {

@@ -71,6 +71,32 @@ json view_json(const app::View& v) {
     return j;
 }
 
+// The learner's progress as the page keeps it (localStorage, a course's suspend data).
+json progress_json(const app::Progress& p) {
+    return json{{"visited", p.visited}, {"quiz", p.quiz}, {"first", p.first}, {"round", p.round},
+                {"prediction", p.prediction}, {"clues", p.clues}};
+}
+
+json summary_json(const app::Summary& s) {
+    json quizzes = json::array();
+    for (const app::QuizResult& q : s.quizzes)
+        quizzes.push_back(json{{"id", q.id}, {"first", q.first}, {"rightFirstTry", q.right_first}});
+    const int score = s.score();
+    return json{{"sections", s.sections},
+                {"visited", s.visited},
+                {"notVisited", s.not_visited},
+                {"complete", s.complete()},
+                {"quizTotal", s.quizzes.size()},
+                {"answered", s.answered},
+                {"rightFirstTry", s.right_first},
+                {"score", score >= 0 ? json(score) : json(nullptr)},
+                {"quizDone", s.quiz_done()},
+                {"round", s.round},
+                {"quizzes", quizzes},
+                {"prediction", s.prediction >= 0 ? json(app::kReferents[s.prediction]) : json(nullptr)},
+                {"predictionHeld", s.prediction_held}};
+}
+
 // A tooltip was drawn in the last frame (ImGui names them ##Tooltip_NN).
 bool tooltip_open() {
     const ImGuiContext* g = ImGui::GetCurrentContext();
@@ -260,6 +286,7 @@ LESSON_EXPORT const char* lesson_state() {
                                         {"elapsedMs", lesson.training.elapsed_ms}, {"msTo95", lesson.training.ms_to_95},
                                         {"seed", lesson.training.seed}, {"heldOutAttention", lesson.training.held_out_attention}}},
                       {"quiz", lesson.progress.quiz},
+                      {"summary", summary_json(app::Summarize(lesson))},
                       {"answers", answers},
                       {"next", json{{"x", lesson.next_min.x}, {"y", lesson.next_min.y},
                                     {"w", lesson.next_max.x - lesson.next_min.x}, {"h", lesson.next_max.y - lesson.next_min.y}}},
@@ -351,9 +378,15 @@ LESSON_EXPORT void lesson_copied(int ok) {
     c.status_time = -1;
 }
 
-// Progress saved by the page (localStorage). Anything malformed is ignored, never fatal.
-LESSON_EXPORT int lesson_load_progress(const char* text) {
+// Progress saved by the page (localStorage, or a course's suspend data). Anything malformed is
+// ignored, never fatal. announce = 1: the page hears it back as a progress event (and keeps it).
+LESSON_EXPORT int lesson_load_progress(const char* text, int announce) {
     app::Progress p;
+    const auto read_answers = [](const json& j, const char* key, std::map<std::string, int>& out) {
+        if (!j.contains(key) || !j[key].is_object()) return;
+        for (const auto& [k, v] : j[key].items())
+            if (v.is_number_integer() && k.size() < 64 && v.get<int>() >= 0 && v.get<int>() < 16 && out.size() < 64) out[k] = v.get<int>();
+    };
     try {
         const json j = json::parse(text ? text : "");
         if (!j.is_object()) return 0;
@@ -361,9 +394,11 @@ LESSON_EXPORT int lesson_load_progress(const char* text) {
             for (const json& v : j["visited"])
                 if (v.is_string() && app::section_index(v.get<std::string>()) >= 0 && !p.has(v.get<std::string>()))
                     p.visited.push_back(v.get<std::string>());
-        if (j.contains("quiz") && j["quiz"].is_object())
-            for (const auto& [k, v] : j["quiz"].items())
-                if (v.is_number_integer() && k.size() < 64 && v.get<int>() >= 0 && v.get<int>() < 16) p.quiz[k] = v.get<int>();
+        read_answers(j, "quiz", p.quiz);
+        if (j.contains("first")) read_answers(j, "first", p.first);
+        else p.first = p.quiz;  // kept before first picks were: the answer on record is the best there is
+        if (j.contains("round") && j["round"].is_number_integer() && j["round"].get<int>() >= 1 && j["round"].get<int>() < 100000)
+            p.round = j["round"].get<int>();
         if (j.contains("prediction") && j["prediction"].is_number_integer()) {
             const int v = j["prediction"].get<int>();
             if (v >= -1 && v < 3) p.prediction = v;
@@ -375,8 +410,11 @@ LESSON_EXPORT int lesson_load_progress(const char* text) {
         return 0;
     }
     platform::lesson().progress = p;
+    if (announce) platform::lesson().progress_dirty = true;
     return 1;
 }
+
+LESSON_EXPORT const char* lesson_progress() { return reply(progress_json(platform::lesson().progress)); }
 
 // ---------------------------------------------------------------------------------------------
 // Platform hooks.
@@ -454,9 +492,7 @@ void after_frame() {
     }
     if (lesson.progress_dirty) {
         lesson.progress_dirty = false;
-        const app::Progress& p = lesson.progress;
-        const std::string text = json{{"visited", p.visited}, {"quiz", p.quiz}, {"prediction", p.prediction}, {"clues", p.clues}}.dump();
-        js_call_hook("progress", text.c_str());
+        js_call_hook("progress", progress_json(lesson.progress).dump().c_str());
     }
 }
 

@@ -132,7 +132,18 @@ void visit_everything(Headless& h, const std::string& size) {
     h.frame(size + " explorer training stopped");
     l.go_to("check");
     l.progress.quiz["attention-is"] = 0;
+    l.progress.first["attention-is"] = 0;
     h.frame(size + " check answered");
+    // The summary with sections left to visit (links to them), every question answered, a
+    // prediction that did not hold; then after "Try the quiz again".
+    l.progress.visited = {"intro", "check"};
+    for (const attn::DocSection& section : l.doc.sections)
+        for (const attn::Block& b : section.blocks)
+            if (b.kind == attn::Block::Kind::Quiz) l.progress.first[b.name] = l.progress.quiz[b.name] = 0;
+    l.progress.prediction = 1;
+    h.frame(size + " check summary");
+    app::ResetQuiz(l);
+    h.frame(size + " check summary after try again");
     l.dom_text_input = false;  // the native app's ImGui text fields
     for (const char* id : {"text-to-vectors", "attention-explorer"}) {
         l.go_to(id);
