@@ -125,7 +125,8 @@ export function stage(webDir, outDir) {
     const dir = join(outDir, name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    cpSync(webDir, dir, { recursive: true });
+    // Not the build's Brotli / gzip copies: an LMS serves the plain files.
+    cpSync(webDir, dir, { recursive: true, filter: (src) => !/\.(br|gz)$/.test(src) });
     cpSync(join(ROOT, 'web/scorm/scorm-adapter.js'), join(dir, 'scorm-adapter.js'));
     cpSync(join(ROOT, 'web/scorm/scorm-launch.css'), join(dir, 'scorm-launch.css'));
     writeFileSync(join(dir, LAUNCH), launch.replaceAll('__TITLE__', xml(title)).replaceAll('__SCORM__', v.scorm)
