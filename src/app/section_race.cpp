@@ -90,6 +90,10 @@ void StopRace(Lesson& lesson) {
 void AdvanceRace(Lesson& lesson, double budget_ms) {
     RaceView& r = lesson.race;
     if (!r.running || !r.race) return;
+    // Where drawing a frame itself is slow (software WebGL on a busy machine: 200 ms a frame),
+    // a fixed 20 ms would leave the race a tenth of the time; it gets up to three quarters of a
+    // frame's time instead (at most 120 ms), so the page still draws a frame for every slice.
+    budget_ms = std::clamp(0.75 * ImGui::GetIO().DeltaTime * 1000.0, budget_ms, 120.0);
     const double start = now_ms();
     do {
         r.race->step();
