@@ -199,6 +199,16 @@
     },
     // Beyond the contract: starts "train it yourself"; state().training reports progress.
     train(seed) { return call('lesson_train', 'number', ['number'], [Number.isInteger(seed) && seed >= 0 ? seed : -1]) === 1; },
+    // Starts the RNN / LSTM / transformer race: options {seed, steps, distances}, each optional;
+    // state().race reports it. Throws with the reason when the options do not make a race.
+    race(options) {
+      if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
+        throw new TypeError('race: options must be an object such as {seed: 1, steps: 400, distances: [4, 8, 16]}');
+      }
+      return parseReply(call('lesson_race', 'string', ['string'], [JSON.stringify(options || {})]));
+    },
+    // Beyond the contract: stops the race (its figures so far stay).
+    stopRace() { call('lesson_race_stop', null, [], []); },
   };
   Object.defineProperty(window, 'lesson', { value: Object.freeze(lesson), writable: false, configurable: false });
 

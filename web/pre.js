@@ -77,6 +77,7 @@
     { url: 'data/vocab.txt', path: '/data/vocab.txt' },
     { url: 'models/coref.bin', path: '/data/coref.bin' },
     { url: 'models/coref-vocab.txt', path: '/data/coref-vocab.txt' },
+    { url: 'models/race-reference.txt', path: '/data/race-reference.txt' },
   ];
   const dataPromise = Promise.all(DATA_FILES.map((f) => download(f.url, f.url).then(
     (bytes) => ({ f, bytes }),

@@ -36,7 +36,7 @@ const std::vector<SectionInfo>& sections() {
         {"encoder-block", "The encoder block", "encoder-diagram"},
         {"attention-steps", "Scaled dot-product attention, step by step", "attention-steps"},
         {"attention-explorer", "Interactive attention explorer", "explorer"},
-        {"rnn-vs-transformer", "Transformers vs RNNs", ""},
+        {"rnn-vs-transformer", "Transformers vs RNNs", "race"},
         {"check", "Check yourself", "prediction-revisit"},
     };
     return table;
@@ -154,7 +154,7 @@ void Lesson::load(const std::string& lesson_path, const std::string& vocab_path,
 
 std::vector<std::string> Lesson::problems() const {
     std::vector<std::string> out;
-    for (const std::string* p : {&doc_error, &tokenizer_error, &model_error})
+    for (const std::string* p : {&doc_error, &tokenizer_error, &model_error, &race.reference_error})
         if (!p->empty()) out.push_back(*p);
     return out;
 }
@@ -441,6 +441,7 @@ const WidgetEntry kWidgets[] = {
     {"pipeline", Widget_Pipeline},
     {"encoder-diagram", Widget_EncoderDiagram},
     {"explorer", Widget_Explorer},
+    {"race", Widget_Race},
 };
 
 void draw_widget(Lesson& lesson, const attn::Block& block) {
@@ -725,6 +726,7 @@ void DrawLesson(Lesson& lesson) {
     }
     lesson.tab_step = 0;
     AdvanceTraining(lesson, 20.0);  // training keeps the page at 30 frames a second or more
+    AdvanceRace(lesson, 20.0);
 
     const bool chrome = !lesson.embed;
     const bool sidebar = chrome && vp->Size.x >= 1100;

@@ -10,6 +10,7 @@
 #include "app/touch.h"
 #include "core/attention.h"
 #include "core/lesson_doc.h"
+#include "core/race.h"
 
 #include <imgui.h>
 
@@ -103,6 +104,26 @@ struct Training {
     bool running = false, finished = false;
 };
 
+// "Transformers vs RNNs": a plain RNN, an LSTM and a transformer raced on the long-range "it"
+// task in the learner's browser, a slice of work per frame; before a run, the reference run that
+// scripts/race made when the lesson was built.
+struct RaceView {
+    std::unique_ptr<attn::Race> race;    // the learner's run (null before the first)
+    attn::RaceResult reference;          // lessons/models/race-reference.txt
+    bool has_reference = false;
+    std::string reference_error;         // why it could not be read
+    bool running = false, stopped = false;
+    bool longer = false;                 // the "longer run" option: three times the steps
+    double started_ms = 0, elapsed_ms = 0;
+    std::string error;                   // options lesson.race() refused
+    std::vector<std::string> table;      // the table's cells as drawn this frame, row by row
+    std::vector<std::string> notes;      // where a measurement does not bear a verdict out
+    // The figures on screen: the learner's run once started, else the reference run (or null).
+    const attn::RaceResult* shown() const {
+        return race ? &race->result() : (has_reference ? &reference : nullptr);
+    }
+};
+
 struct Progress {
     std::vector<std::string> visited;
     std::map<std::string, int> quiz;  // quiz id → chosen option (the last one picked)
@@ -182,6 +203,7 @@ struct Lesson {
     Pipeline pipeline;
     EncoderView encoder;
     Training training;
+    RaceView race;
     int section_changed = 0;         // bumped whenever the section changes (for the page)
     bool scroll_to_top = false;
     // Sentence fields on the web are a real <input> that the page lays over the field while it is
@@ -232,6 +254,8 @@ struct Lesson {
     void load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path,
               const std::string& model_vocab_path);
     std::string model_error;         // why the trained model is missing, if it is
+    // The race's reference run (scripts/race --out); a missing or bad file is said in the section.
+    void load_race_reference(const std::string& path);
     // Every problem the page shows the learner as an error (lesson text, vocabulary, model).
     std::vector<std::string> problems() const;
     const LessonModel& explorer_model() const;
@@ -302,6 +326,12 @@ void SeedPicker(Lesson& lesson, const char* id);
 void AdvanceTraining(Lesson& lesson, double budget_ms);
 void DrawTraining(Lesson& lesson);
 
+// The race of "Transformers vs RNNs": start (returns "" or why the options do not make a race),
+// advance within a time budget per frame, stop.
+std::string StartRace(Lesson& lesson, const attn::RaceOptions& options);
+void AdvanceRace(Lesson& lesson, double budget_ms);
+void StopRace(Lesson& lesson);
+
 // Draws the whole page for this frame.
 void DrawLesson(Lesson& lesson);
 
@@ -314,6 +344,7 @@ void Widget_Summary(Lesson&, const attn::Block&);
 void Widget_Pipeline(Lesson&, const attn::Block&);
 void Widget_EncoderDiagram(Lesson&, const attn::Block&);
 void Widget_Explorer(Lesson&, const attn::Block&);
+void Widget_Race(Lesson&, const attn::Block&);
 // Blocks with their own look.
 void DrawTerms(Lesson&, const attn::Block&);
 void DrawQuiz(Lesson&, const attn::Block&);

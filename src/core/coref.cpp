@@ -57,6 +57,23 @@ const std::vector<std::string>& CorefLexicon::fillers() {
     return v;
 }
 
+const std::vector<std::string>& CorefLexicon::long_fillers() {
+    // No noun of subjects() or places() and no "it", so the referent and "it" are where the
+    // sentence says they are.
+    static const std::vector<std::string> v = {
+        "again", "today", "then", "still", "once", "yesterday", "finally", "slowly", "suddenly", "later",
+        "that morning", "at dusk", "last night", "in winter", "after lunch", "at noon", "that day",
+        "once more", "after the storm", "in the rain", "before the sunrise", "on that day",
+        "late that evening", "during the long holidays", "on the way home", "in the early morning",
+        "for the third time", "after a long day", "under a grey sky", "with the wind blowing",
+        "when the bells began ringing", "while the farmers were watching", "just as the sun rose",
+        "even after the long winter", "as the rain kept falling", "long after the others had gone",
+        "while the old farmer slept nearby", "just before the market opened again",
+        "on a cold and windy afternoon", "in spite of the warm weather", "with snow on the ground",
+        "although the gate was open", "as the children watched from afar", "at the end of the summer"};
+    return v;
+}
+
 // =============================================================================================
 // [SECTION] Corpus
 
@@ -65,6 +82,8 @@ namespace {
 int count(const std::vector<std::string>& v) { return static_cast<int>(v.size()); }
 
 int pick(Rng& rng, int n) { return static_cast<int>(rng.below(static_cast<std::uint32_t>(n))); }
+
+int count_int(const std::vector<int>& v) { return static_cast<int>(v.size()); }
 
 std::vector<std::string> split_words(const std::string& s) {
     std::vector<std::string> words;
@@ -155,6 +174,72 @@ CorefExample draw_example(Rng& rng, CorefSplit split) {
 }
 
 }  // namespace
+
+CorefExample make_coref_at_distance(Rng& rng, CorefSplit split, int distance) {
+    if (distance < kCorefMinDistance) {
+        throw std::out_of_range("make_coref_at_distance: the referent is at least " +
+                                std::to_string(kCorefMinDistance) + " words before \"it\", not " +
+                                std::to_string(distance));
+    }
+    const int n_subj_adj = count(CorefLexicon::subject_adjectives());
+    const int n_adj = n_subj_adj + count(CorefLexicon::place_adjectives());
+    const bool want_held_out = split == CorefSplit::held_out;
+    int s, p, a;
+    do {
+        s = pick(rng, count(CorefLexicon::subjects()));
+        p = pick(rng, count(CorefLexicon::places()));
+        a = pick(rng, n_adj);
+    } while (coref_triple_held_out(s, p, a) != want_held_out ||
+             (distance < kCorefMinSubjectDistance && a < n_subj_adj));
+    int verb = pick(rng, count(CorefLexicon::verbs()));
+    bool contracted = pick(rng, 2) == 1;
+    const int conn = pick(rng, count(CorefLexicon::connectives()));
+    const int inten = pick(rng, count(CorefLexicon::intensifiers()));
+    // Words from the referent to "it" without phrases: place … "because it" is 2; subject …
+    // "did not" (2) or "didn't" (1), the verb (1 or 2 words), then "the", place, connective, "it" (4).
+    const auto verb_words = [](int v) { return static_cast<int>(split_words(CorefLexicon::verbs()[static_cast<std::size_t>(v)]).size()); };
+    const bool subject = a < n_subj_adj;
+    auto base = [&] { return subject ? (contracted ? 1 : 2) + verb_words(verb) + 4 : 2; };
+    if (base() > distance) contracted = true;
+    if (base() > distance) verb = 0;  // "cross", one word
+    int gap = distance - base();
+    // The gap's words, split at random between "after the place" and "after the connective".
+    const int first = pick(rng, gap + 1);
+    std::string slot[2];
+    int quota[2] = {first, gap - first};
+    const auto& phrases = CorefLexicon::long_fillers();
+    static const std::vector<int> phrase_words = [&phrases] {
+        std::vector<int> n;
+        for (const auto& ph : phrases) n.push_back(static_cast<int>(split_words(ph).size()));
+        return n;
+    }();
+    std::vector<int> fit;
+    for (int k = 0; k < 2; ++k) {
+        while (quota[k] > 0) {
+            fit.clear();  // phrases no longer than what is left (one-word phrases always fit)
+            for (int i = 0; i < count(phrases); ++i)
+                if (phrase_words[static_cast<std::size_t>(i)] <= quota[k]) fit.push_back(i);
+            const int chosen = fit[static_cast<std::size_t>(pick(rng, count_int(fit)))];
+            slot[k] += (slot[k].empty() ? "" : " ") + phrases[static_cast<std::size_t>(chosen)];
+            quota[k] -= phrase_words[static_cast<std::size_t>(chosen)];
+        }
+    }
+    CorefExample ex = make_coref_example(s, p, a, verb, contracted, conn, inten);
+    if (slot[0].empty() && slot[1].empty()) return ex;
+    // Rebuild the text with the phrases in place, and move the word indices after them.
+    std::vector<std::string> words = split_words(ex.text);
+    const int n0 = static_cast<int>(split_words(slot[0]).size()), n1 = static_cast<int>(split_words(slot[1]).size());
+    std::vector<std::string> out(words.begin(), words.begin() + ex.place_word + 1);
+    for (auto& w : split_words(slot[0])) out.push_back(w);
+    out.push_back(words[static_cast<std::size_t>(ex.place_word + 1)]);  // the connective (one word)
+    for (auto& w : split_words(slot[1])) out.push_back(w);
+    out.insert(out.end(), words.begin() + ex.it_word, words.end());
+    ex.it_word += n0 + n1;
+    ex.referent_word = ex.referent == Referent::subject ? ex.subject_word : ex.place_word;
+    ex.text.clear();
+    for (std::size_t i = 0; i < out.size(); ++i) ex.text += (i ? " " : "") + out[i];
+    return ex;
+}
 
 std::vector<CorefExample> generate_coref(CorefSplit split, int n, std::uint32_t seed) {
     Rng rng(seed);

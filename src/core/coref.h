@@ -43,6 +43,9 @@ struct CorefLexicon {
     // Adjectives in one list: subject adjectives first, then place adjectives.
     static std::vector<std::string> adjectives();
     static const std::vector<std::string>& fillers();        // "that morning", "after the storm", …
+    // Many more phrases, of 1 to 6 words, to stretch the distance between a noun and "it" (the
+    // RNN / transformer race). Separate from fillers(): the shipped model's corpus stays as it is.
+    static const std::vector<std::string>& long_fillers();
 };
 
 struct CorefExample {
@@ -72,6 +75,17 @@ std::vector<CorefExample> generate_coref(CorefSplit split, int n, std::uint32_t 
 CorefExample make_coref_example(int subject, int place, int adjective, int verb, bool contracted,
                                 int connective, int intensifier, int filler_after_place = -1,
                                 int filler_after_connective = -1);
+
+// A sentence whose referent noun is exactly `distance` words before "it" (words split on spaces,
+// "didn't" one word), for the race of recurrent networks against a transformer:
+//   "The dog did not cross the street [phrases] because [phrases] it was too tired"
+// The triple is drawn in the split as generate_coref does (held-out triples stay held out); the
+// gap is filled with long_fillers() phrases, split at random between the two places. The nearest
+// a subject can be is 6 words before "it" ("dog didn't cross the street because it"), a place 2
+// ("street because it"): for shorter distances only place referents are drawn. distance ≥ 2.
+CorefExample make_coref_at_distance(Rng& rng, CorefSplit split, int distance);
+constexpr int kCorefMinDistance = 2;
+constexpr int kCorefMinSubjectDistance = 6;
 
 // ---------------------------------------------------------------------------------------------
 // Compact vocabulary: the few BERT WordPiece pieces the corpus uses, renumbered.

@@ -6,18 +6,42 @@
 
 namespace attn {
 
+namespace {
+
+// Every parameter of an encoder with its gradient, in for_each_parameter's order.
+void parameter_lists(EncoderParams& params, const EncoderParams& grads, std::vector<Mat*>& values,
+                     std::vector<const Mat*>& gradients, std::vector<std::string>* names = nullptr) {
+    for_each_parameter(params, grads, [&](const std::string& name, Mat& w, const Mat& g) {
+        values.push_back(&w);
+        gradients.push_back(&g);
+        if (names) names->push_back(name);
+    });
+}
+
+}  // namespace
+
 void adamw_step(EncoderParams& params, const EncoderParams& grads, AdamState& state,
                 const AdamConfig& config) {
-    std::size_t n = 0;
-    for_each_parameter(params, params, [&](const std::string&, Mat&, Mat&) { ++n; });
+    std::vector<Mat*> values;
+    std::vector<const Mat*> gradients;
+    std::vector<std::string> names;
+    parameter_lists(params, grads, values, gradients, &names);
+    adamw_step(values, gradients, state, config, &names);
+}
+
+void adamw_step(const std::vector<Mat*>& params, const std::vector<const Mat*>& grads, AdamState& state,
+                const AdamConfig& config, const std::vector<std::string>* names) {
+    const std::size_t n = params.size();
+    if (grads.size() != n) throw std::invalid_argument("adamw_step: " + std::to_string(n) + " parameters but " +
+                                                       std::to_string(grads.size()) + " gradients");
     if (state.m.size() != n) {
         if (state.step != 0) throw std::logic_error("Adam state belongs to another model");
         state.m.clear();
         state.v.clear();
-        for_each_parameter(params, params, [&](const std::string&, Mat& w, Mat&) {
-            state.m.push_back(Mat::Zero(w.rows(), w.cols()));
-            state.v.push_back(Mat::Zero(w.rows(), w.cols()));
-        });
+        for (const Mat* w : params) {
+            state.m.push_back(Mat::Zero(w->rows(), w->cols()));
+            state.v.push_back(Mat::Zero(w->rows(), w->cols()));
+        }
     }
     ++state.step;
     const double t = static_cast<double>(state.step);
@@ -30,14 +54,15 @@ void adamw_step(EncoderParams& params, const EncoderParams& grads, AdamState& st
     const Scalar eps = static_cast<Scalar>(config.eps);
     const Scalar decay = static_cast<Scalar>(config.lr * config.weight_decay);
 
-    std::size_t i = 0;
-    for_each_parameter(params, grads, [&](const std::string& name, Mat& w, const Mat& g) {
+    for (std::size_t i = 0; i < n; ++i) {
+        Mat& w = *params[i];
+        const Mat& g = *grads[i];
         if (g.rows() != w.rows() || g.cols() != w.cols()) {
+            const std::string name = names && i < names->size() ? (*names)[i] : "parameter " + std::to_string(i);
             throw ShapeError("gradient of " + name + " is " + shape_of(g) + " but the parameter is " + shape_of(w));
         }
         Mat& m = state.m[i];
         Mat& v = state.v[i];
-        ++i;
         const Scalar lambda = w.rows() > 1 ? decay : Scalar(0);
         Scalar* wp = w.data();
         Scalar* mp = m.data();
@@ -48,7 +73,7 @@ void adamw_step(EncoderParams& params, const EncoderParams& grads, AdamState& st
             vp[k] = b2 * vp[k] + (1 - b2) * gp[k] * gp[k];
             wp[k] -= step * mp[k] / (std::sqrt(vp[k]) * inv_sqrt_c2 + eps) + lambda * wp[k];
         }
-    });
+    }
 }
 
 double grad_norm(const EncoderParams& grads) {
@@ -64,6 +89,17 @@ double clip_grad_norm(EncoderParams& grads, double max_norm) {
     if (norm > max_norm && norm > 0) {
         const Scalar s = static_cast<Scalar>(max_norm / norm);
         for_each_parameter(grads, grads, [&](const std::string&, Mat& g, Mat&) { g *= s; });
+    }
+    return norm;
+}
+
+double clip_grad_norm(const std::vector<Mat*>& grads, double max_norm) {
+    double sum = 0;
+    for (const Mat* g : grads) sum += static_cast<double>(g->squaredNorm());
+    const double norm = std::sqrt(sum);
+    if (norm > max_norm && norm > 0) {
+        const Scalar s = static_cast<Scalar>(max_norm / norm);
+        for (Mat* g : grads) *g *= s;
     }
     return norm;
 }

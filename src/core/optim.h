@@ -5,6 +5,7 @@
 #include "core/encoder.h"
 #include "core/tensor.h"
 
+#include <string>
 #include <vector>
 
 namespace attn {
@@ -34,12 +35,19 @@ struct AdamState {
 void adamw_step(EncoderParams& params, const EncoderParams& grads, AdamState& state,
                 const AdamConfig& config);
 
+// The same update over any list of parameters and their gradients (same order, same shapes),
+// for models that are not an EncoderParams (the recurrent networks of recurrent.h). names, when
+// given, name the parameters in error messages.
+void adamw_step(const std::vector<Mat*>& params, const std::vector<const Mat*>& grads, AdamState& state,
+                const AdamConfig& config, const std::vector<std::string>* names = nullptr);
+
 // ‖g‖ over all gradients together, √(Σ_p Σ_i g_pi²).
 double grad_norm(const EncoderParams& grads);
 
 // If ‖g‖ > max_norm, scales every gradient by max_norm / ‖g‖ so the direction is kept and the
 // length is max_norm. Returns ‖g‖ before clipping.
 double clip_grad_norm(EncoderParams& grads, double max_norm);
+double clip_grad_norm(const std::vector<Mat*>& grads, double max_norm);
 
 // One optimisation step on a batch of sequences with per-position targets (kIgnoreIndex where
 // there is nothing to predict): zero the gradients, forward and backward each sequence,

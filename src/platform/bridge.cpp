@@ -246,6 +246,48 @@ LESSON_EXPORT const char* lesson_tokenize(const char* text) {
     }
 }
 
+// state().race: the run in this browser as it goes (or, before one, the reference run, with
+// source "reference"). Figures not measured yet are null.
+json race_json(const app::Lesson& lesson) {
+    const app::RaceView& rv = lesson.race;
+    const attn::RaceResult* r = rv.shown();
+    json out{{"running", rv.running}, {"stopped", rv.stopped}, {"error", rv.error},
+             {"source", rv.race ? "browser" : (r ? "reference" : "none")},
+             {"step", rv.race ? rv.race->training_step() : (r ? r->options.steps : 0)},
+             {"steps", r ? r->options.steps : 0},
+             {"phase", rv.race ? rv.race->phase() : (r ? "done" : "")},
+             {"complete", r ? r->complete : false},
+             {"elapsedMs", rv.elapsed_ms},
+             {"table", rv.table},
+             {"notes", rv.notes}};
+    if (rv.race) out["seed"] = r->options.seed;
+    if (!r) return out;
+    out["seed"] = r->options.seed;
+    auto finite = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
+    json models = json::object();
+    for (int m = 0; m < attn::kRaceModels; ++m) {
+        const attn::RaceModelResult& x = r->models[static_cast<std::size_t>(m)];
+        json acc = json::array(), grad = json::array(), time = json::array();
+        for (std::size_t d = 0; d < r->options.distances.size(); ++d) {
+            acc.push_back(json{{"distance", r->options.distances[d]}, {"accuracy", finite(x.accuracy[d])}});
+            grad.push_back(json{{"distance", r->options.distances[d]}, {"norm", finite(x.gradient[d])}});
+        }
+        for (std::size_t t = 0; t < r->options.timing_lengths.size(); ++t)
+            time.push_back(json{{"length", r->options.timing_lengths[t]}, {"ms", finite(x.ms_by_length[t])}});
+        models[attn::race_model_key(m)] = json{{"params", x.params},
+                                               {"lr", x.lr},
+                                               {"accuracyByDistance", acc},
+                                               {"gradientByDistance", grad},
+                                               {"msPerStep", finite(x.loss.empty() && rv.race ? NAN : x.ms_per_step)},
+                                               {"msPerStepByLength", time},
+                                               {"gflops", finite(x.gflops)},
+                                               {"sequentialSteps", x.sequential_steps},
+                                               {"loss", x.loss.empty() ? json(nullptr) : finite(x.loss.back())}};
+    }
+    out["models"] = models;
+    return out;
+}
+
 LESSON_EXPORT const char* lesson_state() {
     const app::Lesson& lesson = platform::lesson();
     const app::Explorer& e = lesson.explorer;
@@ -285,6 +327,7 @@ LESSON_EXPORT const char* lesson_state() {
                                         {"step", lesson.training.loss.size()}, {"heldOutAccuracy", lesson.training.held_out_last},
                                         {"elapsedMs", lesson.training.elapsed_ms}, {"msTo95", lesson.training.ms_to_95},
                                         {"seed", lesson.training.seed}, {"heldOutAttention", lesson.training.held_out_attention}}},
+                      {"race", race_json(lesson)},
                       {"quiz", lesson.progress.quiz},
                       {"summary", summary_json(app::Summarize(lesson))},
                       {"answers", answers},
@@ -332,6 +375,44 @@ LESSON_EXPORT int lesson_train(int seed) {
     app::StartTraining(lesson, seed < 0 ? lesson.training.seed : seed);
     return 1;
 }
+
+// Starts the RNN / LSTM / transformer race (as the section's button does); state().race reports
+// it. options: JSON {seed, steps, distances} (each optional). Bad options: an error to show.
+LESSON_EXPORT const char* lesson_race(const char* text) {
+    app::Lesson& lesson = platform::lesson();
+    attn::RaceOptions o;
+    try {
+        const json j = json::parse(text && *text ? text : "{}");
+        if (!j.is_object()) return error_reply("race: options must be an object");
+        if (j.contains("seed")) {
+            if (!j["seed"].is_number_integer() || j["seed"].get<long long>() < 0 || j["seed"].get<long long>() > 0xFFFFFFFFll)
+                return error_reply("race: seed must be a whole number from 0 to 4294967295");
+            o.seed = static_cast<std::uint32_t>(j["seed"].get<long long>());
+        }
+        if (j.contains("steps")) {
+            if (!j["steps"].is_number_integer()) return error_reply("race: steps must be a whole number");
+            const long long n = j["steps"].get<long long>();
+            o.steps = n < 0 ? -1 : n > 1000000 ? 1000000 : static_cast<int>(n);
+        }
+        if (j.contains("distances")) {
+            if (!j["distances"].is_array()) return error_reply("race: distances must be an array of whole numbers");
+            o.distances.clear();
+            for (const json& d : j["distances"]) {
+                if (!d.is_number_integer()) return error_reply("race: distances must be whole numbers");
+                const long long v = d.get<long long>();
+                o.distances.push_back(v < -1 ? -1 : v > 100000 ? 100000 : static_cast<int>(v));
+            }
+        }
+    } catch (const std::exception&) {
+        return error_reply("race: options are not JSON");
+    }
+    const std::string problem = app::StartRace(lesson, o);
+    if (!problem.empty()) return error_reply(problem);
+    return reply(json{{"ok", true}, {"steps", o.steps}, {"seed", o.seed}});
+}
+
+// Stops the race; its figures so far stay on screen.
+LESSON_EXPORT void lesson_race_stop() { app::StopRace(platform::lesson()); }
 
 // A view from a link or the browser's history (view_json's fields, all optional; 1-based layer and
 // head, head 0 the mean). Anything that does not fit the lesson is left out, and said.
@@ -436,9 +517,11 @@ void init() {
     app::ApplyTheme(false);
 #ifdef __EMSCRIPTEN__
     platform::lesson().load("/lessons/attention-lesson.md", "/data/vocab.txt", "/data/coref.bin", "/data/coref-vocab.txt");
+    platform::lesson().load_race_reference("/data/race-reference.txt");
 #else
     platform::lesson().load(ATTN_SOURCE_DIR "/lessons/attention-lesson.md", ATTN_VOCAB_PATH,
                             ATTN_SOURCE_DIR "/lessons/models/coref.bin", ATTN_SOURCE_DIR "/lessons/models/coref-vocab.txt");
+    platform::lesson().load_race_reference(ATTN_SOURCE_DIR "/lessons/models/race-reference.txt");
 #endif
     js_call_hook("init", nullptr);  // the page answers with lesson_set_theme, URL parameters, progress
 }

@@ -69,6 +69,7 @@ struct Headless {
         GImGui->TestEngineHookItems = true;
         lesson.load(ATTN_SOURCE_DIR "/lessons/attention-lesson.md", ATTN_VOCAB_PATH, ATTN_SOURCE_DIR "/lessons/models/coref.bin",
                     ATTN_SOURCE_DIR "/lessons/models/coref-vocab.txt");
+        lesson.load_race_reference(ATTN_SOURCE_DIR "/lessons/models/race-reference.txt");
         lesson.dom_text_input = true;
     }
     ~Headless() { ImGui::DestroyContext(); }
@@ -130,6 +131,22 @@ void visit_everything(Headless& h, const std::string& size) {
     h.frame(size + " explorer training", 3);
     l.training.running = false;
     h.frame(size + " explorer training stopped");
+    l.go_to("rnn-vs-transformer");
+    h.frame(size + " race reference");
+    attn::RaceOptions small;
+    small.steps = 2;
+    small.eval_sentences = small.gradient_sentences = 2;
+    small.timing_lengths = {4, 8};
+    small.flops_length = 4;
+    REQUIRE(app::StartRace(l, small).empty());
+    h.frame(size + " race running", 2);
+    l.race.longer = true;
+    app::StopRace(l);
+    h.frame(size + " race stopped");
+    while (!l.race.race->done()) l.race.race->step();
+    h.frame(size + " race done");
+    CHECK(app::StartRace(l, attn::RaceOptions{0, 0}) != "");  // 0 steps: refused, said
+    h.frame(size + " race refused");
     l.go_to("check");
     l.progress.quiz["attention-is"] = 0;
     l.progress.first["attention-is"] = 0;
