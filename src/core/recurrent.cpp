@@ -1,6 +1,7 @@
 // recurrent.cpp — RNN and LSTM forward passes and backpropagation through time.
 #include "core/recurrent.h"
 
+#include "core/gemm.h"
 #include "core/rng.h"
 
 #include <algorithm>
@@ -115,8 +116,8 @@ Scalar recurrent_forward(RecurrentCache& c, const std::vector<std::vector<int>>&
             const auto& row = tokens[static_cast<std::size_t>(b)];
             if (t < static_cast<int>(row.size())) x.row(b) = p.embedding.row(row[static_cast<std::size_t>(t)]);
         }
-        z.noalias() = x * p.wx;
-        if (t > 0) z.noalias() += c.h[static_cast<std::size_t>(t - 1)] * p.wh;
+        matmul(z, x, Op::N, p.wx, Op::N);
+        if (t > 0) matmul(z, c.h[static_cast<std::size_t>(t - 1)], Op::N, p.wh, Op::N, true);
         z.rowwise() += p.b.row(0);
         Mat& g = c.gates[static_cast<std::size_t>(t)];
         if (!lstm) {
@@ -136,7 +137,7 @@ Scalar recurrent_forward(RecurrentCache& c, const std::vector<std::vector<int>>&
     }
     c.read_h.resize(B, H);
     for (int b = 0; b < B; ++b) c.read_h.row(b) = c.h[static_cast<std::size_t>(read[static_cast<std::size_t>(b)])].row(b);
-    c.logits.noalias() = c.read_h * p.head_w;
+    matmul(c.logits, c.read_h, Op::N, p.head_w, Op::N);
     c.logits.rowwise() += p.head_b.row(0);
     // Stable softmax: subtract each row's maximum before exp.
     c.probs = c.logits;
@@ -161,9 +162,10 @@ void recurrent_backward(RecurrentParams& g, const RecurrentCache& c, const std::
     Mat dlogits = c.probs;
     for (int b = 0; b < B; ++b) dlogits(b, targets[static_cast<std::size_t>(b)]) -= 1;
     dlogits /= static_cast<Scalar>(B);
-    g.head_w.noalias() += c.read_h.transpose() * dlogits;
+    matmul(g.head_w, c.read_h, Op::T, dlogits, Op::N, true);
     g.head_b += dlogits.colwise().sum();
-    const Mat dread = dlogits * p.head_w.transpose();  // (B, H)
+    Mat dread;
+    matmul(dread, dlogits, Op::N, p.head_w, Op::T);  // (B, H)
     if (dx_out) dx_out->assign(static_cast<std::size_t>(T), Mat());
 
     Mat dh_next = Mat::Zero(B, H), dc_next, dz, dh, dx;
@@ -194,16 +196,16 @@ void recurrent_backward(RecurrentParams& g, const RecurrentCache& c, const std::
             dz.rightCols(H) = (dh.array() * tc * o * (one - o)).matrix();
             dc_next = (dcell.array() * f).matrix();
         }
-        g.wx.noalias() += c.x[ts].transpose() * dz;
-        if (t > 0) g.wh.noalias() += c.h[ts - 1].transpose() * dz;
+        matmul(g.wx, c.x[ts], Op::T, dz, Op::N, true);
+        if (t > 0) matmul(g.wh, c.h[ts - 1], Op::T, dz, Op::N, true);
         g.b += dz.colwise().sum();
-        dx.noalias() = dz * p.wx.transpose();  // (B, e)
+        matmul(dx, dz, Op::N, p.wx, Op::T);  // (B, e)
         for (int b = 0; b < B; ++b) {
             const auto& row = c.tokens[static_cast<std::size_t>(b)];
             if (t < static_cast<int>(row.size())) g.embedding.row(row[ts]) += dx.row(b);
         }
         if (dx_out) (*dx_out)[ts] = dx;
-        if (t > 0) dh_next.noalias() = dz * p.wh.transpose();
+        if (t > 0) matmul(dh_next, dz, Op::N, p.wh, Op::T);
     }
 }
 
