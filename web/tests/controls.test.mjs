@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fingers, frames, launch, openLesson, serve, settled, sleep } from './harness.mjs';
 
-const SECTIONS = ['intro', 'text-to-vectors', 'encoder-block', 'attention-steps', 'attention-explorer', 'rnn-vs-transformer', 'check'];
+const SECTIONS = ['intro', 'text-to-vectors', 'encoder-block', 'attention-steps', 'attention-explorer', 'generation', 'rnn-vs-transformer', 'check'];
 let browser, site;
 before(async () => { browser = await launch(); site = await serve(); });
 after(async () => { await browser?.close(); await site?.close(); });
