@@ -28,7 +28,7 @@ constexpr int kSep = attn::CorefVocab::unk + 2;   // [PAD] [UNK] [CLS] [SEP]
 constexpr double kStageSeconds = 0.11;            // Play: how long each step of the loop is lit
 constexpr int kStages = 8;                        // text, tokens, embeddings, blocks, logits, softmax, pick, append
 constexpr int kPickStage = 6, kAppendStage = 7, kNoStage = 8;
-constexpr int kHeldOutStories = 150;              // "train it yourself" measures on these
+constexpr int kHeldOutStories = 100;              // "train it yourself" measures on these
 constexpr int kEvalEvery = 25;
 constexpr double kTargetLoss = 0.70;              // the benchmark: held-out loss per token reached
 
@@ -293,15 +293,19 @@ void LoopDiagram(Lesson& lesson) {
     Generation& g = lesson.generation;
     const attn::EncoderConfig& c = g.model().params.config;
     const int T = static_cast<int>(g.ids.size());
+    // The model's own probability (temperature 1) of its likeliest next token.
     double best_p = 0;
-    for (double p : g.drawn_from) best_p = std::max(best_p, p);
+    int best = -1;
+    if (g.out.probs.rows() > 0)
+        for (Eigen::Index j = 0; j < g.out.probs.cols(); ++j)
+            if (g.out.probs(g.out.probs.rows() - 1, j) > best_p) best_p = g.out.probs(g.out.probs.rows() - 1, j), best = static_cast<int>(j);
     char d[kStages][64];
     std::snprintf(d[0], sizeof d[0], "%d characters", static_cast<int>(g.prompt.size()));
     std::snprintf(d[1], sizeof d[1], "%d ids", T);
     std::snprintf(d[2], sizeof d[2], "(%d, %d)", T, c.d_model);
     std::snprintf(d[3], sizeof d[3], "%d, causal", c.n_layers);
     std::snprintf(d[4], sizeof d[4], "%d scores", c.vocab);
-    std::snprintf(d[5], sizeof d[5], "top p %.2f", best_p);
+    std::snprintf(d[5], sizeof d[5], "\"%s\" %.2f", best >= 0 ? g.model().vocab.piece(best).c_str() : "", best_p);
     const std::string last = g.ids.size() > static_cast<std::size_t>(g.prompt_len) ? g.model().vocab.piece(g.ids.back()) : "—";
     std::snprintf(d[6], sizeof d[6], "%s", g.temperature == 0 ? "greedy" : "sample");
     std::snprintf(d[7], sizeof d[7], "\"%s\"", last.c_str());
@@ -390,12 +394,12 @@ void Distribution(Lesson& lesson) {
         Caption("The model wrote [SEP], its end of a story (or reached its 48 tokens). Reset to start again.");
         return;
     }
-    Caption(greedy ? "The model's probabilities for the next token (the 10 largest of " + std::to_string(p.size()) +
+    Caption(greedy ? "The model's probabilities for the next token (the largest of " + std::to_string(p.size()) +
                          "). Temperature 0: the tallest bar is taken, every time."
-                   : "The distribution the next token is drawn from, after temperature and top-k (the 10 largest of " +
+                   : "The distribution the next token is drawn from, after temperature and top-k (the largest of " +
                          std::to_string(p.size()) + ").");
     const float w = ContentWidth();
-    const float label_w = 96.0f, value_w = 56.0f;
+    const float label_w = w < 560 ? 92.0f : 110.0f, value_w = 56.0f;
     const float bar_max = std::max(60.0f, w - label_w - value_w - 12);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float h = ImGui::GetFontSize() + 8;
@@ -416,8 +420,22 @@ void Distribution(Lesson& lesson) {
         dl->AddText(ImVec2(a.x + label_w + bw + 6, a.y + 3), t.colors.text_muted, buf);
         ImGui::PopFont();
         ImGui::Dummy(ImVec2(w, h));
-        if (v <= 0) break;
+        if (k >= 2 && p[static_cast<std::size_t>(order[k + 1 < order.size() ? k + 1 : k])] < 0.0005) {
+            Caption("The other tokens: less than 0.0005 each.");
+            break;
+        }
     }
+}
+
+// − and + beside a seed, reported as "<name> −" and "<name> +" (what a screen reader would say).
+bool SeedButton(const char* glyph, const std::string& name, int value) {
+    const Theme& th = theme();
+    ImGui::PushStyleColor(ImGuiCol_Button, th.colors.accent_soft);
+    ImGui::PushStyleColor(ImGuiCol_Text, th.colors.accent);
+    const bool pressed = ImGui::Button((std::string(glyph) + "##" + name).c_str(), ImVec2(40, std::max(theme().min_target, ImGui::GetFrameHeight())));
+    AddControl("button", name, std::to_string(value));
+    ImGui::PopStyleColor(2);
+    return pressed;
 }
 
 }  // namespace
@@ -471,6 +489,9 @@ void Widget_Generation(Lesson& lesson, const attn::Block&) {
     ImGui::EndDisabled();
     ImGui::SameLine();
     if (Button("Reset")) ResetGeneration(lesson);
+    RefreshGeneration(lesson);
+    ImGui::Dummy(ImVec2(0, 2));
+    LoopDiagram(lesson);
 
     // The text: prompt tokens, then the written ones; under each, the newest token's attention.
     const int n_layers = c.n_layers;
@@ -502,31 +523,41 @@ void Widget_Generation(Lesson& lesson, const attn::Block&) {
     Caption(buf);
     Caption(g.prompt_note);
 
-    // Temperature and top-k.
+    // Temperature and top-k: label, slider and value on one line; on a phone the label and value
+    // above a full-width slider.
     ImGui::Dummy(ImVec2(0, 4));
-    const float slider_w = std::min(ContentWidth() - 150.0f, 260.0f);
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("Temperature");
-    ImGui::SameLine(120);
-    ImGui::SetNextItemWidth(slider_w);
+    const bool narrow = ContentWidth() < 560;
+    const float slider_w = narrow ? ContentWidth() : std::min(ContentWidth() - 280.0f, 300.0f);
+    std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(g.temperature));
+    const std::string temp_value = g.temperature == 0 ? "0 (greedy)" : buf;
+    const std::string k_value = g.top_k == 0 ? "all tokens" : "the " + std::to_string(g.top_k) + " likeliest";
+    auto label = [&](const char* name, const std::string& value) {
+        ImGui::AlignTextToFramePadding();
+        if (narrow) {
+            ImGui::Text("%s: %s", name, value.c_str());
+        } else {
+            ImGui::TextUnformatted(name);
+            ImGui::SameLine(120);
+        }
+        ImGui::SetNextItemWidth(slider_w);
+    };
+    label("Temperature", temp_value);
     float temp = g.temperature;
     if (ImGui::SliderFloat("##temperature", &temp, 0.0f, 2.0f, "", ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_NoInput)) {
         g.temperature = std::round(temp * 20.0f) / 20.0f;
         g.dirty = true;
     }
-    std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(g.temperature));
     AddControl("slider", "temperature", buf, true);
     ControlTakesArrows();
     if (const int a = ArrowFor(lesson)) {
-        g.temperature = std::clamp(g.temperature + 0.05f * static_cast<float>(a), 0.0f, 2.0f);
+        g.temperature = std::clamp(std::round((g.temperature + 0.05f * static_cast<float>(a)) * 20.0f) / 20.0f, 0.0f, 2.0f);
         g.dirty = true;
     }
-    ImGui::SameLine();
-    ImGui::TextUnformatted(g.temperature == 0 ? "0 (greedy)" : buf);
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("Top-k");
-    ImGui::SameLine(120);
-    ImGui::SetNextItemWidth(slider_w);
+    if (!narrow) {
+        ImGui::SameLine();
+        ImGui::TextUnformatted(temp_value.c_str());
+    }
+    label("Top-k", k_value);
     int k = g.top_k;
     if (ImGui::SliderInt("##topk", &k, 0, 20, "", ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_NoInput)) {
         g.top_k = k;
@@ -538,19 +569,21 @@ void Widget_Generation(Lesson& lesson, const attn::Block&) {
         g.top_k = std::clamp(g.top_k + a, 0, 20);
         g.dirty = true;
     }
-    ImGui::SameLine();
-    ImGui::TextUnformatted(g.top_k == 0 ? "all tokens" : ("the " + std::to_string(g.top_k) + " likeliest").c_str());
+    if (!narrow) {
+        ImGui::SameLine();
+        ImGui::TextUnformatted(k_value.c_str());
+    }
     if (g.temperature > 0) {
         ImGui::AlignTextToFramePadding();
         std::snprintf(buf, sizeof buf, "Sampling seed %d", g.seed);
         ImGui::TextUnformatted(buf);
         ImGui::SameLine();
-        if (Button("−##sampling seed", ImVec2(40, 0), "button", std::to_string(g.seed)) && g.seed > 0) {
+        if (SeedButton("−", "sampling seed −", g.seed) && g.seed > 0) {
             --g.seed;
             ResetGeneration(lesson);
         }
         ImGui::SameLine();
-        if (Button("+##sampling seed", ImVec2(40, 0), "button", std::to_string(g.seed))) {
+        if (SeedButton("+", "sampling seed +", g.seed)) {
             ++g.seed;
             ResetGeneration(lesson);
         }
@@ -561,14 +594,10 @@ void Widget_Generation(Lesson& lesson, const attn::Block&) {
     ImGui::Dummy(ImVec2(0, 4));
     Distribution(lesson);
 
-    // The loop.
-    ImGui::Dummy(ImVec2(0, 6));
-    Heading3("The loop, one token per turn");
-    LoopDiagram(lesson);
 
     // Causal attention: the whole triangle on demand.
     ImGui::Dummy(ImVec2(0, 6));
-    Checkbox("Show every token's attention (the triangle)", &g.triangle);
+    Checkbox("Show the whole triangle", &g.triangle);
     if (g.triangle && !g.out.encoder.layers.empty()) {
         for (int l = 0; l < n_layers; ++l) {
             if (l) ImGui::SameLine();
@@ -597,9 +626,9 @@ void Widget_Generation(Lesson& lesson, const attn::Block&) {
     ImGui::TextUnformatted(buf);
     ImGui::SameLine();
     ImGui::BeginDisabled(g.running);
-    if (Button("−##training seed", ImVec2(40, 0), "button", std::to_string(g.train_seed)) && g.train_seed > 0) --g.train_seed;
+    if (SeedButton("−", "training seed −", g.train_seed) && g.train_seed > 0) --g.train_seed;
     ImGui::SameLine();
-    if (Button("+##training seed", ImVec2(40, 0), "button", std::to_string(g.train_seed))) ++g.train_seed;
+    if (SeedButton("+", "training seed +", g.train_seed)) ++g.train_seed;
     ImGui::EndDisabled();
     SameLineIfFits(ButtonWidth("Train the story model"));
     if (!g.running) {
