@@ -518,7 +518,7 @@ void Widget_Generation(Lesson& lesson, const attn::Block&) {
     if (hovered >= 0 && !row.empty())
         ImGui::SetTooltip("\"%s\" (newest) → \"%s\": attention %.3f", words.back().c_str(), words[static_cast<std::size_t>(hovered)].c_str(),
                           row[static_cast<std::size_t>(hovered)]);
-    std::snprintf(buf, sizeof buf, "Orange bars: how the newest token, \"%s\", spreads its attention (layer %d, mean of %d heads). "
+    std::snprintf(buf, sizeof buf, "Orange bars: where the newest token (%s) looks, in layer %d (mean of %d heads). "
                   "It can look back, never ahead.", words.empty() ? "" : words.back().c_str(), layer + 1, c.n_heads);
     Caption(buf);
     Caption(g.prompt_note);
