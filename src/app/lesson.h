@@ -130,6 +130,7 @@ struct Generation {
     double play_clock = 0;             // seconds into the current token while playing
     bool triangle = false;             // show every token's attention, not only the newest token's
     int layer = -1;                    // the layer whose attention is shown (−1: the last)
+    int selected = -1;                 // the token whose attention is shown (−1: the newest)
     // Train it yourself
     std::unique_ptr<attn::LmTrainer> trainer;
     std::vector<attn::Story> held_out;

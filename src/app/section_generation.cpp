@@ -66,6 +66,7 @@ void ResetGeneration(Lesson& lesson) {
     g.ids.clear();
     g.unknown.clear();
     g.prompt_len = 0;
+    g.selected = -1;
     g.dirty = true;
     if (!lesson.tokenizer || g.model().params.config.vocab == 0) return;
     g.ids = attn::encode_prompt(g.prompt, *lesson.tokenizer, g.model().vocab);
@@ -112,6 +113,7 @@ bool StepGeneration(Lesson& lesson) {
     RefreshGeneration(lesson);
     const int id = attn::draw_token(g.drawn_from, g.rng);
     g.ids.push_back(id);
+    g.selected = -1;  // the new token's attention
     g.finished = id == kSep || static_cast<int>(g.ids.size()) >= g.model().params.config.max_len;
     g.dirty = true;
     g.stage = kAppendStage;
@@ -355,12 +357,18 @@ void LoopDiagram(Lesson& lesson) {
     ImGui::PopFont();
 }
 
-// The newest token's attention over the text: weight bars under the chips.
+// The attention of the chosen token (the newest unless the learner picked another) over the
+// text: weight bars under the chips.
+int shown_token(const Generation& g) {
+    const int n = static_cast<int>(g.ids.size());
+    return g.selected >= 0 && g.selected < n ? g.selected : n - 1;
+}
+
 std::vector<double> newest_row(const Generation& g, int layer) {
     std::vector<double> row;
     if (g.out.encoder.layers.empty() || g.ids.empty()) return row;
     const int H = g.model().params.config.n_heads;
-    const Eigen::Index last = static_cast<Eigen::Index>(g.ids.size()) - 1;
+    const Eigen::Index last = shown_token(g);
     row.assign(g.ids.size(), 0.0);
     for (int h = 0; h < H; ++h)
         for (std::size_t j = 0; j < row.size(); ++j)
@@ -501,25 +509,28 @@ void Widget_Generation(Lesson& lesson, const attn::Block&) {
     for (std::size_t i = 0; i < g.ids.size(); ++i) words.push_back(g.model().vocab.piece(g.ids[i]));
     ImGui::Dummy(ImVec2(0, 4));
     int hovered = -1;
-    TokenChips("story", words, [&](int i) {
+    const int shown = shown_token(g);
+    const int clicked = TokenChips("story", words, [&](int i) {
         ChipStyle s;
         const bool written = i >= g.prompt_len;
-        const bool newest = i == static_cast<int>(g.ids.size()) - 1;
         s.bg = written ? t.colors.query_soft : t.colors.accent_soft;
         s.fg = written ? t.colors.query : t.colors.text;
-        if (newest && g.ids.size() > 1) {
+        if (i == shown && g.ids.size() > 1) {
             s.bg = t.colors.query;
             s.fg = t.colors.on_accent;
         }
         if (!row.empty()) s.weight = static_cast<float>(row[static_cast<std::size_t>(i)]);
-        s.value = written ? "written" : "prompt";
+        s.value = i == shown ? "selected" : written ? "written" : "prompt";
         return s;
     }, &hovered, nullptr, t.fonts.body);
+    if (clicked >= 0) g.selected = clicked == static_cast<int>(g.ids.size()) - 1 ? -1 : clicked;
     if (hovered >= 0 && !row.empty())
-        ImGui::SetTooltip("\"%s\" (newest) → \"%s\": attention %.3f", words.back().c_str(), words[static_cast<std::size_t>(hovered)].c_str(),
-                          row[static_cast<std::size_t>(hovered)]);
-    std::snprintf(buf, sizeof buf, "Orange bars: where the newest token (%s) looks, in layer %d (mean of %d heads). "
-                  "It can look back, never ahead.", words.empty() ? "" : words.back().c_str(), layer + 1, c.n_heads);
+        ImGui::SetTooltip("\"%s\" → \"%s\": attention %.3f", words[static_cast<std::size_t>(shown)].c_str(),
+                          words[static_cast<std::size_t>(hovered)].c_str(), row[static_cast<std::size_t>(hovered)]);
+    std::snprintf(buf, sizeof buf, "Orange bars: where the %s token (%s) looks, in layer %d (mean of %d heads). "
+                  "It can look back, never ahead. Click a token to see where it looks.",
+                  shown == static_cast<int>(words.size()) - 1 ? "newest" : "chosen", words.empty() ? "" : words[static_cast<std::size_t>(shown)].c_str(),
+                  layer + 1, c.n_heads);
     Caption(buf);
     Caption(g.prompt_note);
 
@@ -609,7 +620,7 @@ void Widget_Generation(Lesson& lesson, const attn::Block&) {
         const float side = std::min(ContentWidth() - 110.0f, 16.0f * static_cast<float>(words.size()));
         hs.cell_w = std::max(6.0f, side / static_cast<float>(words.size()));
         hs.cell_h = std::max(10.0f, std::min(16.0f, hs.cell_w));
-        hs.highlight_row = static_cast<int>(words.size()) - 1;
+        hs.highlight_row = shown;
         Heatmap("triangle", mean_heads(g.out.encoder, layer), words, hs);
         Caption("Row i: where token i looks (mean of the heads). Everything above the diagonal is exactly 0: the causal mask "
                 "hides the future, so adding a token never changes the rows before it.");

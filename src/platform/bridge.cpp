@@ -234,7 +234,7 @@ json generation_json(const app::Lesson& lesson) {
     return json{{"prompt", g.prompt}, {"tokens", tokens}, {"promptTokens", g.prompt_len},
                 {"text", attn::detokenize(g.ids, g.model().vocab)}, {"finished", g.finished}, {"playing", g.playing},
                 {"stage", g.stage}, {"temperature", g.temperature}, {"topK", g.top_k}, {"seed", g.seed},
-                {"next", top}, {"note", g.prompt_note}, {"triangle", g.triangle}, {"ownModel", g.use_own},
+                {"next", top}, {"note", g.prompt_note}, {"triangle", g.triangle}, {"selected", g.selected}, {"layer", g.layer}, {"ownModel", g.use_own},
                 {"training", json{{"running", g.running}, {"finished", g.finished_training}, {"step", g.loss.size()},
                                   {"loss", g.loss.empty() ? 0.0 : g.loss.back()},
                                   {"heldOutLoss", g.held_loss.empty() ? 0.0 : g.held_loss.back()},

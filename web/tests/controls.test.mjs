@@ -79,7 +79,8 @@ async function restore(page, section, size, finger = null) {
   await page.evaluate((s) => window.lesson.goTo(s), section);
   await frames(page, 2);
   // Training started by a press runs for a while and swaps the Train buttons for Stop: press Stop.
-  if ((await state(page)).training.running) {
+  const now = await state(page);
+  if (now.training.running || now.generation.training.running) {
     const stop = (await state(page)).controls.find((c) => c.label === 'Stop');
     if (stop) await press(page, await reveal(page, stop.id, { width: size.width, height: size.height, finger }), finger);
   }
