@@ -141,8 +141,9 @@ struct LmEvaluation {
     double adjective_fits = 0;  // share of "…because it was too" prompts whose greedy adjective fits subject or place
     std::vector<std::string> failures;  // a few continuations that did not derive, for the report
 };
-// Greedy continuations of held-out stories cut after `cut` words (the first sentence up to the
-// intensifier when cut < 0), to the end of the story.
+// Greedy continuations, to the end of the story, of two prompts per held-out story: its first
+// sentence up to the intensifier ("…because it was too"), and its first 1 to 13 words (cycling
+// with the story's index).
 LmEvaluation evaluate_lm(const LanguageModel& model, const std::vector<Story>& stories, const WordPieceTokenizer& tokenizer);
 
 void save_lm(const LanguageModel& model, const std::string& params_path, const std::string& vocab_path);
