@@ -186,6 +186,24 @@
         [p[0], q.rows, q.cols, p[1], k.rows, k.cols, p[2], v.rows, v.cols, p[3]])));
     },
     model(s) { return parseReply(call('lesson_model', 'string', ['string'], [checkText(s, 'model')])); },
+    generate(prompt, opts) {
+      const o = opts && typeof opts === 'object' ? opts : {};
+      const num = (v, d, name, integer) => {
+        if (v === undefined || v === null) return d;
+        if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+          throw new TypeError(`generate: ${name} must be ${integer ? 'an integer' : 'a number'}`);
+        }
+        return v;
+      };
+      const temperature = num(o.temperature, 1, 'temperature', false);
+      const topK = num(o.topK, 0, 'topK', true);
+      const seed = num(o.seed, 1, 'seed', true);
+      const maxTokens = num(o.maxTokens, 48, 'maxTokens', true);
+      if (seed < 0 || seed > 2147483647) throw new RangeError('generate: seed must be from 0 to 2147483647');
+      return parseReply(call('lesson_generate', 'string', ['string', 'number', 'number', 'number', 'number'],
+        [checkText(prompt, 'generate'), temperature, topK, seed, maxTokens]));
+    },
+    nextToken(prompt) { return parseReply(call('lesson_next_token', 'string', ['string'], [checkText(prompt, 'nextToken')])); },
     frameTimes() { return parseReply(call('lesson_frame_times', 'string', [], [])); },
     // The learner's progress as it is kept: {visited, quiz, first, round, prediction, clues}.
     progress() { return parseReply(call('lesson_progress', 'string', [], [])); },

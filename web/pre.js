@@ -78,6 +78,8 @@
     { url: 'models/coref.bin', path: '/data/coref.bin' },
     { url: 'models/coref-vocab.txt', path: '/data/coref-vocab.txt' },
     { url: 'models/race-reference.txt', path: '/data/race-reference.txt' },
+    { url: 'models/story.bin', path: '/data/story.bin' },
+    { url: 'models/story-vocab.txt', path: '/data/story-vocab.txt' },
   ];
   const dataPromise = Promise.all(DATA_FILES.map((f) => download(f.url, f.url).then(
     (bytes) => ({ f, bytes }),

@@ -36,6 +36,7 @@ const std::vector<SectionInfo>& sections() {
         {"encoder-block", "The encoder block", "encoder-diagram"},
         {"attention-steps", "Scaled dot-product attention, step by step", "attention-steps"},
         {"attention-explorer", "Interactive attention explorer", "explorer"},
+        {"generation", "How a language model writes: one token at a time", "generation"},
         {"rnn-vs-transformer", "Transformers vs RNNs", "race"},
         {"check", "Check yourself", "prediction-revisit"},
     };
@@ -148,13 +149,25 @@ void Lesson::load(const std::string& lesson_path, const std::string& vocab_path,
                           "); the explorer shows a randomly initialised encoder instead.";
         }
     }
+    // The generation section's story model sits beside the "it" model.
+    if (tokenizer) {
+        const std::string dir = model_path.substr(0, model_path.find_last_of('/') + 1);
+        try {
+            generation.shipped = attn::load_lm(dir + "story.bin", dir + "story-vocab.txt", tokenizer->vocab());
+            generation.loaded = true;
+            ResetGeneration(*this);
+        } catch (const std::exception& e) {
+            story_model_error = std::string("The story model could not be loaded (") + e.what() +
+                                "); the generation section cannot write until it is trained in this browser.";
+        }
+    }
     explorer.dirty = pipeline.dirty = true;
     ++model_version;
 }
 
 std::vector<std::string> Lesson::problems() const {
     std::vector<std::string> out;
-    for (const std::string* p : {&doc_error, &tokenizer_error, &model_error, &race.reference_error})
+    for (const std::string* p : {&doc_error, &tokenizer_error, &model_error, &race.reference_error, &story_model_error})
         if (!p->empty()) out.push_back(*p);
     return out;
 }
@@ -347,6 +360,7 @@ std::string ApplyEdit(Lesson& lesson, const std::string& text) {
         if (error.empty()) lesson.refresh_explorer();
         return error;
     }
+    if (target == "prompt") return SetPrompt(lesson, text);
     // "cell:Q:row:col" of the worked example.
     char name = 0;
     int row = -1, col = -1;
@@ -442,6 +456,8 @@ const WidgetEntry kWidgets[] = {
     {"encoder-diagram", Widget_EncoderDiagram},
     {"explorer", Widget_Explorer},
     {"race", Widget_Race},
+    {"generation", Widget_Generation},
+    {"encoder-vs-decoder", Widget_EncoderVsDecoder},
 };
 
 void draw_widget(Lesson& lesson, const attn::Block& block) {
@@ -727,6 +743,7 @@ void DrawLesson(Lesson& lesson) {
     lesson.tab_step = 0;
     AdvanceTraining(lesson, 20.0);  // training keeps the page at 30 frames a second or more
     AdvanceRace(lesson, 20.0);
+    AdvanceGeneration(lesson, ImGui::GetIO().DeltaTime, 20.0);
 
     const bool chrome = !lesson.embed;
     const bool sidebar = chrome && vp->Size.x >= 1100;

@@ -10,6 +10,7 @@
 #include "app/touch.h"
 #include "core/attention.h"
 #include "core/lesson_doc.h"
+#include "core/lm.h"
 #include "core/race.h"
 
 #include <imgui.h>
@@ -124,6 +125,43 @@ struct RaceView {
     }
 };
 
+// "How a language model writes": the story model continuing a prompt one token at a time, and
+// "train it yourself" for it. All of it is the lesson's state (section_generation.cpp).
+struct Generation {
+    static constexpr const char* kDefaultPrompt = "The animal did not cross the street because it was too";
+    attn::LanguageModel shipped;       // lessons/models/story.bin
+    attn::LanguageModel own;           // trained in this browser
+    bool loaded = false, use_own = false;
+    std::string prompt = kDefaultPrompt;
+    char prompt_input[512] = {};       // the native ImGui field's buffer
+    std::vector<int> ids;              // [CLS], the prompt's pieces, then every token generated
+    int prompt_len = 0;                // how many of ids came from the prompt
+    std::vector<std::string> unknown;  // prompt words the model's vocabulary lacks (read as [UNK])
+    std::string prompt_note;           // the grammar's verdict on the text so far
+    float temperature = 0.0f;          // 0: greedy
+    int top_k = 0;                     // 0: all tokens
+    int seed = 1;                      // of the sampler; Reset starts its sequence again
+    attn::Rng rng{1};
+    attn::ModelOutput out;             // the forward pass of ids: its last row is the next token's distribution
+    std::vector<double> drawn_from;    // the distribution the next token is drawn from (temperature, top-k)
+    bool dirty = true;
+    bool finished = false;             // [SEP] was generated, or the model's length is reached
+    int stage = 8;                     // the loop step highlighted: 0 text … 7 append, 8 none
+    bool playing = false;
+    double play_clock = 0;             // seconds into the current token while playing
+    bool triangle = false;             // show every token's attention, not only the newest token's
+    int layer = -1;                    // the layer whose attention is shown (−1: the last)
+    int selected = -1;                 // the token whose attention is shown (−1: the newest)
+    // Train it yourself
+    std::unique_ptr<attn::LmTrainer> trainer;
+    std::vector<attn::Story> held_out;
+    std::vector<float> loss, held_loss;  // per step; per evaluation (held-out stories)
+    double started_ms = 0, elapsed_ms = 0, ms_to_target = -1;
+    int train_seed = 1;
+    bool running = false, finished_training = false;
+    const attn::LanguageModel& model() const { return use_own && own.params.config.vocab > 0 ? own : shipped; }
+};
+
 struct Progress {
     std::vector<std::string> visited;
     std::map<std::string, int> quiz;  // quiz id → chosen option (the last one picked)
@@ -204,6 +242,8 @@ struct Lesson {
     EncoderView encoder;
     Training training;
     RaceView race;
+    Generation generation;
+    std::string story_model_error;   // why the story model is missing, if it is
     int section_changed = 0;         // bumped whenever the section changes (for the page)
     bool scroll_to_top = false;
     // Sentence fields on the web are a real <input> that the page lays over the field while it is
@@ -331,6 +371,32 @@ void DrawTraining(Lesson& lesson);
 std::string StartRace(Lesson& lesson, const attn::RaceOptions& options);
 void AdvanceRace(Lesson& lesson, double budget_ms);
 void StopRace(Lesson& lesson);
+// The generation section (section_generation.cpp). SetPrompt returns an error message or "".
+std::string SetPrompt(Lesson& lesson, const std::string& prompt);
+void ResetGeneration(Lesson& lesson);
+void RefreshGeneration(Lesson& lesson);
+bool StepGeneration(Lesson& lesson);    // adds one token; false when the story is finished
+void AdvanceGeneration(Lesson& lesson, double dt_seconds, double budget_ms);  // Play and training
+void StartLmTraining(Lesson& lesson, int seed);
+// lesson.generate / lesson.nextToken: stateless runs of the section's model.
+struct GenerateResult {
+    std::string error;
+    std::vector<std::string> tokens;   // every piece, prompt and generated ([CLS] left out)
+    std::string text;
+    struct Step {
+        std::string token;
+        int id = 0;
+        std::vector<std::pair<std::string, double>> top;  // the 10 most probable (temperature 1)
+        std::vector<double> attention;                     // newest token → every earlier one, last layer, mean of heads
+    };
+    std::vector<Step> steps;
+    bool derivable = false;
+};
+GenerateResult RunGenerate(const Lesson& lesson, const std::string& prompt, double temperature, int top_k,
+                           int seed, int max_tokens);
+// The full next-token distribution over the vocabulary, in vocabulary order; error on bad input.
+std::vector<std::pair<std::string, double>> NextTokenDistribution(const Lesson& lesson, const std::string& prompt,
+                                                                  std::string& error);
 
 // Draws the whole page for this frame.
 void DrawLesson(Lesson& lesson);
@@ -345,6 +411,8 @@ void Widget_Pipeline(Lesson&, const attn::Block&);
 void Widget_EncoderDiagram(Lesson&, const attn::Block&);
 void Widget_Explorer(Lesson&, const attn::Block&);
 void Widget_Race(Lesson&, const attn::Block&);
+void Widget_Generation(Lesson&, const attn::Block&);
+void Widget_EncoderVsDecoder(Lesson&, const attn::Block&);
 // Blocks with their own look.
 void DrawTerms(Lesson&, const attn::Block&);
 void DrawQuiz(Lesson&, const attn::Block&);

@@ -253,6 +253,17 @@ std::vector<CorefExample> generate_coref(CorefSplit split, int n, std::uint32_t 
 // [SECTION] Compact vocabulary
 
 CorefVocab CorefVocab::from_corpus(const WordPieceTokenizer& tokenizer) {
+    std::vector<std::string> phrases = {"The the did not didn't it was"};
+    for (const auto* list : {&CorefLexicon::subjects(), &CorefLexicon::places(), &CorefLexicon::verbs(),
+                             &CorefLexicon::connectives(), &CorefLexicon::intensifiers(),
+                             &CorefLexicon::subject_adjectives(), &CorefLexicon::place_adjectives(),
+                             &CorefLexicon::fillers()}) {
+        phrases.insert(phrases.end(), list->begin(), list->end());
+    }
+    return from_phrases(tokenizer, phrases);
+}
+
+CorefVocab CorefVocab::from_phrases(const WordPieceTokenizer& tokenizer, const std::vector<std::string>& phrases) {
     const Vocab& bert = tokenizer.vocab();
     CorefVocab v;
     v.model_of_bert_.assign(bert.size(), -1);
@@ -266,13 +277,6 @@ CorefVocab CorefVocab::from_corpus(const WordPieceTokenizer& tokenizer) {
         const int id = bert.id(special);
         if (id < 0) throw std::runtime_error(std::string("the vocabulary lacks ") + special);
         add_id(id);
-    }
-    std::vector<std::string> phrases = {"The the did not didn't it was"};
-    for (const auto* list : {&CorefLexicon::subjects(), &CorefLexicon::places(), &CorefLexicon::verbs(),
-                             &CorefLexicon::connectives(), &CorefLexicon::intensifiers(),
-                             &CorefLexicon::subject_adjectives(), &CorefLexicon::place_adjectives(),
-                             &CorefLexicon::fillers()}) {
-        phrases.insert(phrases.end(), list->begin(), list->end());
     }
     for (const auto& phrase : phrases) {
         for (int id : tokenizer.encode(phrase, false)) add_id(id);

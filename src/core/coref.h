@@ -96,6 +96,9 @@ public:
 
     // Every piece that tokenizing any corpus word gives, in a fixed order.
     static CorefVocab from_corpus(const WordPieceTokenizer& tokenizer);
+    // [PAD] [UNK] [CLS] [SEP], then every piece of the phrases, in order of first appearance:
+    // the compact vocabulary of any small corpus (the stories of the generation section use it).
+    static CorefVocab from_phrases(const WordPieceTokenizer& tokenizer, const std::vector<std::string>& phrases);
     // From the saved file: one BERT piece per line, in model-id order.
     static CorefVocab from_text(std::string_view text, const Vocab& bert);
     std::string to_text() const;

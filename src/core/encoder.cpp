@@ -187,6 +187,11 @@ void cached_sinusoid(Mat& out, int T, int d) {
 
 void encoder_forward(Mat& out, EncoderCache& cache, const std::vector<int>& tokens,
                      const EncoderParams& params) {
+    encoder_forward(out, cache, tokens, params, false);
+}
+
+void encoder_forward(Mat& out, EncoderCache& cache, const std::vector<int>& tokens,
+                     const EncoderParams& params, bool causal) {
     const EncoderConfig& config = params.config;
     config.validate();
     if (static_cast<int>(params.layers.size()) != config.n_layers) {
@@ -213,12 +218,15 @@ void encoder_forward(Mat& out, EncoderCache& cache, const std::vector<int>& toke
     cache.mask.resize(0, 0);
     bool any_pad = false;
     for (int t : tokens) any_pad = any_pad || (config.pad_id >= 0 && t == config.pad_id);
-    if (any_pad) {
+    if (any_pad || causal) {
         cache.mask.resize(T, T);
         for (int j = 0; j < T; ++j)
-            cache.mask.col(j).setConstant(tokens[static_cast<std::size_t>(j)] == config.pad_id ? 0 : 1);
+            cache.mask.col(j).setConstant(any_pad && tokens[static_cast<std::size_t>(j)] == config.pad_id ? 0 : 1);
+        if (causal)
+            for (int i = 0; i < T; ++i)
+                for (int j = i + 1; j < T; ++j) cache.mask(i, j) = 0;  // the future is hidden
     }
-    const Mask* mask = any_pad ? &cache.mask : nullptr;
+    const Mask* mask = any_pad || causal ? &cache.mask : nullptr;
 
     cache.layers.resize(static_cast<std::size_t>(config.n_layers));
     const Mat* x = &cache.input;

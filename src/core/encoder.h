@@ -126,7 +126,7 @@ struct EncoderCache {
     Mat embedded;                    // (T, d) E[tokens], times √d when config.scale_embedding
     Mat positions;                   // (T, d) sinusoidal or learned positions (zeros for none)
     Mat input;                       // (T, d) embedded + positions: the first block's input
-    Mask mask;                       // (T, T) mask(i, j) = 0 when key j is padding; (0, 0) if no padding
+    Mask mask;                       // (T, T) mask(i, j) = 0 when key j is padding (or j > i, causal); (0, 0) if none
     std::vector<LayerCache> layers;  // N
     Mat final_in;                    // (T, d) pre-LN only: the last block's output, before LN_f
     LayerNormCache lnf;              // pre-LN only
@@ -154,6 +154,11 @@ void encoder_layer_backward(Mat& dx, LayerParams& g, const Mat& dout, const Laye
 // (meaningless) outputs of their own: give them kIgnoreIndex targets.
 void encoder_forward(Mat& out, EncoderCache& cache, const std::vector<int>& tokens,
                      const EncoderParams& params);
+// The same blocks as a decoder (GPT-style): with causal, query i may attend only to keys
+// j ≤ i (mask(i, j) = 0 for j > i, on top of any padding), so no position reads the future.
+// encoder_backward works unchanged: a masked weight is exactly 0 and passes no gradient.
+void encoder_forward(Mat& out, EncoderCache& cache, const std::vector<int>& tokens,
+                     const EncoderParams& params, bool causal);
 // Gradients of every encoder parameter (embeddings and learned positions included, the head
 // excluded) accumulated into grads, given dout (T, d) = ∂loss/∂out.
 void encoder_backward(EncoderParams& grads, const Mat& dout, const EncoderCache& cache,

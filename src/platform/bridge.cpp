@@ -288,7 +288,29 @@ json race_json(const app::Lesson& lesson) {
     return out;
 }
 
+// The generation section as state() reports it: the text so far, the step lit in the loop,
+// the controls' values, the next token's top candidates and "train it yourself".
+json generation_json(const app::Lesson& lesson) {
+    const app::Generation& g = lesson.generation;
+    json tokens = json::array(), top = json::array();
+    for (int id : g.ids) tokens.push_back(g.model().vocab.piece(id));
+    std::vector<int> order(g.drawn_from.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return g.drawn_from[static_cast<std::size_t>(a)] > g.drawn_from[static_cast<std::size_t>(b)]; });
+    for (std::size_t k = 0; k < 10 && k < order.size(); ++k)
+        top.push_back(json{{"token", g.model().vocab.piece(order[k])}, {"p", g.drawn_from[static_cast<std::size_t>(order[k])]}});
+    return json{{"prompt", g.prompt}, {"tokens", tokens}, {"promptTokens", g.prompt_len},
+                {"text", attn::detokenize(g.ids, g.model().vocab)}, {"finished", g.finished}, {"playing", g.playing},
+                {"stage", g.stage}, {"temperature", g.temperature}, {"topK", g.top_k}, {"seed", g.seed},
+                {"next", top}, {"note", g.prompt_note}, {"triangle", g.triangle}, {"selected", g.selected}, {"layer", g.layer}, {"ownModel", g.use_own},
+                {"training", json{{"running", g.running}, {"finished", g.finished_training}, {"step", g.loss.size()},
+                                  {"loss", g.loss.empty() ? 0.0 : g.loss.back()},
+                                  {"heldOutLoss", g.held_loss.empty() ? 0.0 : g.held_loss.back()},
+                                  {"elapsedMs", g.elapsed_ms}, {"msToTarget", g.ms_to_target}, {"seed", g.train_seed}}}};
+}
+
 LESSON_EXPORT const char* lesson_state() {
+    app::RefreshGeneration(platform::lesson());  // the next token's distribution, even before the section is drawn
     const app::Lesson& lesson = platform::lesson();
     const app::Explorer& e = lesson.explorer;
     const app::EncoderView& v = lesson.encoder;
@@ -328,6 +350,7 @@ LESSON_EXPORT const char* lesson_state() {
                                         {"elapsedMs", lesson.training.elapsed_ms}, {"msTo95", lesson.training.ms_to_95},
                                         {"seed", lesson.training.seed}, {"heldOutAttention", lesson.training.held_out_attention}}},
                       {"race", race_json(lesson)},
+                      {"generation", generation_json(lesson)},
                       {"quiz", lesson.progress.quiz},
                       {"summary", summary_json(app::Summarize(lesson))},
                       {"answers", answers},
@@ -364,6 +387,29 @@ LESSON_EXPORT const char* lesson_model(const char* text) {
     json out{{"tokens", tokens}, {"attention", attention}, {"model", model.label}, {"trained", model.trained}};
     const app::ReferentAnswer a = app::referent_of(model, run);
     out["referent"] = a.index >= 0 ? json{{"index", a.index}, {"p", a.p}} : json(nullptr);
+    return reply(out);
+}
+
+// lesson.generate(prompt, {temperature, topK, seed, maxTokens}) with the story model.
+LESSON_EXPORT const char* lesson_generate(const char* prompt, double temperature, int top_k, int seed, int max_tokens) {
+    const app::GenerateResult r = app::RunGenerate(platform::lesson(), prompt ? prompt : "", temperature, top_k, seed, max_tokens);
+    if (!r.error.empty()) return error_reply(r.error);
+    json steps = json::array();
+    for (const auto& s : r.steps) {
+        json probs = json::array();
+        for (const auto& [token, p] : s.top) probs.push_back(json{{"token", token}, {"p", p}});
+        steps.push_back(json{{"token", s.token}, {"id", s.id}, {"probs", probs}, {"attention", s.attention}});
+    }
+    return reply(json{{"tokens", r.tokens}, {"steps", steps}, {"text", r.text}, {"derivable", r.derivable}});
+}
+
+// lesson.nextToken(prompt): the next token's probability for every piece of the vocabulary.
+LESSON_EXPORT const char* lesson_next_token(const char* prompt) {
+    std::string error;
+    const auto dist = app::NextTokenDistribution(platform::lesson(), prompt ? prompt : "", error);
+    if (!error.empty()) return error_reply(error);
+    json out = json::array();
+    for (std::size_t i = 0; i < dist.size(); ++i) out.push_back(json{{"token", dist[i].first}, {"id", i}, {"p", dist[i].second}});
     return reply(out);
 }
 
@@ -557,7 +603,7 @@ void after_frame() {
         j["selectAll"] = ed.select_all;
         j["inputMode"] = ed.input_mode;
         js_call_hook("editText", j.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
-    } else if (ed.active && ed.target == "sentence" && !ed.drawn) {
+    } else if (ed.active && (ed.target == "sentence" || ed.target == "prompt") && !ed.drawn) {
         js_call_hook("closeEdit", nullptr);  // the field left the screen (another section): apply and close
         ed.active = false;
     } else if (ed.active && ed.moved) {

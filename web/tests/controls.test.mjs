@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fingers, frames, launch, openLesson, serve, settled, sleep } from './harness.mjs';
 
-const SECTIONS = ['intro', 'text-to-vectors', 'encoder-block', 'attention-steps', 'attention-explorer', 'rnn-vs-transformer', 'check'];
+const SECTIONS = ['intro', 'text-to-vectors', 'encoder-block', 'attention-steps', 'attention-explorer', 'generation', 'rnn-vs-transformer', 'check'];
 let browser, site;
 before(async () => { browser = await launch(); site = await serve(); });
 after(async () => { await browser?.close(); await site?.close(); });
@@ -79,7 +79,8 @@ async function restore(page, section, size, finger = null) {
   await page.evaluate((s) => window.lesson.goTo(s), section);
   await frames(page, 2);
   // Training started by a press runs for a while and swaps the Train buttons for Stop: press Stop.
-  if ((await state(page)).training.running) {
+  const now = await state(page);
+  if (now.training.running || now.generation.training.running) {
     const stop = (await state(page)).controls.find((c) => c.label === 'Stop');
     if (stop) await press(page, await reveal(page, stop.id, { width: size.width, height: size.height, finger }), finger);
   }

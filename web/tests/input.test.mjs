@@ -140,9 +140,9 @@ test('keys for the canvas are never lost: five → presses held 5 ms, 25 ms apar
     await pressKey(page, 'ArrowRight', 5);
     await sleep(25);
   }
-  await page.waitForFunction(() => window.lesson.state().section === 'rnn-vs-transformer', null, { timeout: 5000 })
+  await page.waitForFunction(() => window.lesson.state().section === 'generation', null, { timeout: 5000 })
     .catch(() => {});
-  assert.equal((await state(page)).section, 'rnn-vs-transformer', 'each press turned one page');
+  assert.equal((await state(page)).section, 'generation', 'each press turned one page');
   assert.deepEqual(errors, []);
   await context.close();
 });

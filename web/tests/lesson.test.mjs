@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { canvasStats, fingers, frames, launch, openLesson, serve, settled, shotPath } from './harness.mjs';
 
-const SECTIONS = ['intro', 'text-to-vectors', 'encoder-block', 'attention-steps', 'attention-explorer', 'rnn-vs-transformer', 'check'];
+const SECTIONS = ['intro', 'text-to-vectors', 'encoder-block', 'attention-steps', 'attention-explorer', 'generation', 'rnn-vs-transformer', 'check'];
 const SIZES = [
   { name: 'desktop', width: 1280, height: 800, dpr: 1 },
   { name: 'phone', width: 390, height: 844, dpr: 2 },
