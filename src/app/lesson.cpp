@@ -387,10 +387,11 @@ bool OptionGroupButton(Lesson& lesson, const char* group, const char* label, int
     return pressed;
 }
 
-void CopyLinkButton(Lesson& lesson) {
+void CopyLinkButton(Lesson& lesson, const char* where) {
     Lesson::Clipboard& c = lesson.clipboard;
-    const char* id = "copy-link";
-    ImGui::PushID(id);
+    const std::string source = std::string("copy-link:") + where;  // each button says "Copied" for itself
+    const char* id = source.c_str();
+    ImGui::PushID("copy-link");
     const bool shown = c.source == id && !c.status.empty();
     if (SmallButton("Copy link to this view", "button", shown ? c.status : "")) {
         c.link = true;

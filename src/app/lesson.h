@@ -278,7 +278,7 @@ void RequestEdit(Lesson& lesson, const std::string& target, const std::string& t
 std::string ApplyEdit(Lesson& lesson, const std::string& text);
 
 // "Copy link to this view": the page puts its address (which follows the view) on the clipboard.
-void CopyLinkButton(Lesson& lesson);
+void CopyLinkButton(Lesson& lesson, const char* where);
 // "Save as PNG" and "CSV" buttons for a matrix that export() knows by `kind`; the page saves it.
 void SaveButtons(Lesson& lesson, const std::string& kind, const char* what);
 // A quiz answer chosen outside the canvas (the text mirror); false when there is no such answer.

@@ -331,7 +331,7 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
     const char* const kStepKinds[] = {"worked-q", "worked-scores", "worked-scaled", "worked-weights", "worked-output"};
     const char* const kStepWhat[] = {"Q", "the scores", "the scaled scores", "the attention weights", "the output"};
     SaveButtons(lesson, kStepKinds[std::clamp(w.step, 0, 4)], kStepWhat[std::clamp(w.step, 0, 4)]);
-    CopyLinkButton(lesson);
+    CopyLinkButton(lesson, "worked");
     EndCard();
 }
 

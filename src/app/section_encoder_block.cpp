@@ -523,7 +523,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
             SaveButtons(lesson, m.kind, m.kind == "encoder-head-1" ? "head 1's map" : "this tensor");
         }
     }
-    CopyLinkButton(lesson);
+    CopyLinkButton(lesson, "encoder");
     EndCard();
     ImGui::EndGroup();
     EndCard();

@@ -276,7 +276,7 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
 
     CopyButton(lesson, "copy-attention", "Copy this attention matrix", MatrixText(view_matrix(e), words, words));
     SaveButtons(lesson, "explorer-attention", "this attention map");
-    CopyLinkButton(lesson);
+    CopyLinkButton(lesson, "explorer");
 
     // Every layer and head at once: click one to select it.
     ImGui::Dummy(ImVec2(0, 4));
