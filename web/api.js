@@ -82,8 +82,9 @@
   // change of section is a history entry, so Back returns to the previous section; the rest
   // replaces the entry. Sandboxed documents may refuse history changes: nothing is lost.
   const DEFAULT_TEXT = 'The animal did not cross the street because it was too tired';
-  const VIEW_KEYS = ['section', 'text', 'token', 'layer', 'head', 'q', 'k', 'v'];
-  const nav = { section: null, restoring: false };
+  const VIEW_KEYS = ['section', 'text', 'token', 'layer', 'head', 'q', 'k', 'v', 'n', 'block', 'stage', 'box'];
+  const INT_KEYS = ['token', 'layer', 'head', 'n', 'block', 'stage', 'box'];
+  const nav = { section: null, restoring: false, url: null };
 
   function viewUrl(view) {
     const url = new URL(window.location.href);
@@ -94,6 +95,7 @@
     for (const key of ['q', 'k', 'v']) {
       if (Array.isArray(view[key])) url.searchParams.set(key, view[key].map((x) => Number(x.toFixed(3))).join(','));
     }
+    for (const key of ['n', 'block', 'stage', 'box']) if (Number.isInteger(view[key])) url.searchParams.set(key, String(view[key]));
     return url;
   }
 
@@ -101,6 +103,7 @@
     let view;
     try { view = JSON.parse(json); } catch (e) { return; }
     const url = viewUrl(view);
+    nav.url = url.href;
     const embed = params.get('embed') === '1';
     const newSection = nav.section !== null && view.section !== nav.section;
     const restoring = nav.restoring;
@@ -117,7 +120,7 @@
   // when it has none. Numbers only: anything else is passed on as not a number, and refused.
   function viewFromParams(p) {
     const view = {};
-    for (const key of ['token', 'layer', 'head']) {
+    for (const key of INT_KEYS) {
       const value = p.get(key);
       if (value !== null) view[key] = value === 'mean' ? 0 : (/^\d{1,4}$/.test(value) ? Number(value) : -1);
     }
@@ -215,6 +218,19 @@
       if (typeof text !== 'string' || text.length > 65536) return false;
       return call('lesson_load_progress', 'number', ['string', 'number'], [text.replace(/\u0000/g, ''), 1]) === 1;
     },
+    // A heatmap or matrix as CSV text or a PNG data URL (drawn at the device's pixel ratio, with
+    // its labels): export('explorer-attention'), export('explorer-attention', 'png') or
+    // export('explorer-attention.png'). exports() lists the kinds.
+    export(kind, format) {
+      if (typeof kind !== 'string' || kind.length > 80) throw new TypeError('export: expected a kind such as "explorer-attention"');
+      let fmt = format === undefined ? 'csv' : format;
+      const m = /^(.*)\.(csv|png)$/.exec(kind);
+      if (m && format === undefined) { kind = m[1]; fmt = m[2]; }
+      if (fmt !== 'csv' && fmt !== 'png') throw new TypeError(`export: format "${String(fmt).slice(0, 20)}" is neither "csv" nor "png"`);
+      const r = parseReply(call('lesson_export', 'string', ['string'], [kind]));
+      return fmt === 'csv' ? r.csv : drawMatrixPng(r);
+    },
+    exports() { return parseReply(call('lesson_exports', 'string', [], [])); },
     // Beyond the contract: starts "train it yourself"; state().training reports progress.
     train(seed) { return call('lesson_train', 'number', ['number'], [Number.isInteger(seed) && seed >= 0 ? seed : -1]) === 1; },
     // Starts the RNN / LSTM / transformer race: options {seed, steps, distances}, each optional;
@@ -362,9 +378,361 @@
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // The text mirror: the current section as real HTML (headings, paragraphs, lists, tables,
+  // quizzes, and each widget's live state in words), visually hidden but read by screen readers,
+  // found by find-in-page, copied, translated. The lesson describes itself (lesson_mirror); the
+  // page asks a few times a second and changes only the blocks that changed. A polite live
+  // region announces changes: the control that takes the keyboard focus and its value, and a
+  // widget's new state; never more than one announcement per ANNOUNCE_MS.
+  const MIRROR_MS = 250, ANNOUNCE_MS = 900;
+  const mirror = { json: null, section: null, blocks: [], focus: null, lives: new Map(), timer: 0 };
+  const announcer = { last: 0, pending: null, timer: 0, text: '' };
+
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    if (attrs) for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) e.setAttribute(k, v);
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  // The lesson file's inline marks: **bold** and `code`, as elements (text is never parsed as HTML).
+  function inline(parent, text) {
+    const parts = String(text).split(/(\*\*[^*]+\*\*|`[^`]+`)/);
+    for (const part of parts) {
+      if (!part) continue;
+      if (part.startsWith('**') && part.endsWith('**') && part.length > 4) parent.appendChild(el('strong', null, part.slice(2, -2)));
+      else if (part.startsWith('`') && part.endsWith('`') && part.length > 2) parent.appendChild(el('code', null, part.slice(1, -1)));
+      else parent.appendChild(document.createTextNode(part));
+    }
+    return parent;
+  }
+
+  function tableEl(t) {
+    const table = el('table');
+    if (t.caption) table.appendChild(el('caption', null, t.caption));
+    if (t.header && t.header.length) {
+      const tr = el('tr');
+      t.header.forEach((h) => tr.appendChild(inline(el('th', { scope: 'col' }), h)));
+      table.appendChild(el('thead')).appendChild(tr);
+    }
+    const body = table.appendChild(el('tbody'));
+    for (const row of t.rows || []) {
+      const tr = body.appendChild(el('tr'));
+      row.forEach((cell, i) => tr.appendChild(inline(el(i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row' } : null), cell)));
+    }
+    return table;
+  }
+
+  function quizEl(b) {
+    const box = el('fieldset', { class: 'mirror-quiz' });
+    box.appendChild(inline(el('legend'), b.text || 'Question'));
+    (b.items || []).forEach((option, i) => {
+      const label = el('label');
+      const input = el('input', { type: 'radio', name: `quiz-${b.name}`, value: String(i) });
+      input.checked = b.chosen === i;
+      input.addEventListener('change', () => {
+        try { parseReply(call('lesson_answer_quiz', 'string', ['string', 'number'], [b.name, i])); } catch (e) { reportError(e.message); }
+        refreshMirror();
+      });
+      label.appendChild(input);
+      inline(label, ` ${option}`);
+      box.appendChild(label);
+    });
+    if (b.chosen >= 0) {
+      const right = b.chosen === b.correct;
+      const p = el('p', { class: 'mirror-feedback' });
+      p.appendChild(el('strong', null, right ? 'Right. ' : 'Not quite. '));
+      inline(p, b.feedback || '');
+      box.appendChild(p);
+    }
+    return box;
+  }
+
+  function widgetEl(w) {
+    const box = el('section', { class: 'mirror-widget', 'aria-label': w.title || w.widget });
+    box.appendChild(el('h2', null, w.title || w.widget));
+    for (const line of w.lines || []) box.appendChild(inline(el('p'), line));
+    for (const t of w.tables || []) box.appendChild(tableEl(t));
+    return box;
+  }
+
+  function blockEl(b) {
+    switch (b.kind) {
+      case 'h3': return el('h2', null, b.text);
+      case 'p': return inline(el('p'), b.text);
+      case 'ul': case 'terms': {
+        const ul = el('ul');
+        for (const item of b.items || []) ul.appendChild(inline(el('li'), item));
+        return ul;
+      }
+      case 'table': return tableEl(b.table);
+      case 'callout': {
+        const box = el('aside', { class: 'mirror-callout', 'aria-label': b.title || b.name || 'Note' });
+        if (b.title) box.appendChild(el('h3', null, b.title));
+        for (const line of b.items || []) box.appendChild(inline(el('p'), line));
+        return box;
+      }
+      case 'quiz': return quizEl(b);
+      case 'widget': return widgetEl(b.widget);
+      default: return inline(el('p'), b.text || '');
+    }
+  }
+
+  function announce(text) {
+    if (!text) return;
+    announcer.pending = text;
+    if (announcer.timer) return;
+    const wait = Math.max(0, announcer.last + ANNOUNCE_MS - Date.now());
+    announcer.timer = setTimeout(() => {
+      announcer.timer = 0;
+      const region = document.getElementById('mirror-live');
+      if (!region || !announcer.pending) return;
+      announcer.text = announcer.pending;
+      region.textContent = announcer.pending;
+      announcer.pending = null;
+      announcer.last = Date.now();
+    }, wait);
+  }
+
+  function focusText(f) {
+    if (!f) return null;
+    const kinds = { option: 'option', chip: 'word', link: 'link', menu: 'menu', checkbox: 'checkbox', slider: 'slider', cell: 'number', field: 'text field', box: 'diagram box', map: 'attention map', button: 'button' };
+    const value = f.value ? `, ${f.kind === 'checkbox' ? (f.value === 'on' ? 'checked' : 'not checked') : f.value}` : '';
+    return `${f.label}, ${kinds[f.kind] || f.kind}${value}${f.disabled ? ', unavailable' : ''}`;
+  }
+
+  function renderMirror(data) {
+    const root = document.getElementById('mirror-section');
+    if (!root) return;
+    const newSection = data.id !== mirror.section;
+    if (newSection) {
+      root.replaceChildren();
+      mirror.blocks = [];
+      mirror.lives = new Map();
+      mirror.section = data.id;
+      root.appendChild(el('h1', { id: 'mirror-title' }, data.title));
+      root.appendChild(el('div', { class: 'mirror-notes' }));
+      root.appendChild(el('div', { class: 'mirror-blocks' }));
+    }
+    const notes = root.querySelector('.mirror-notes');
+    const noteText = [data.banner, ...(data.problems || [])].filter(Boolean);
+    if (notes.dataset.text !== JSON.stringify(noteText)) {
+      notes.dataset.text = JSON.stringify(noteText);
+      notes.replaceChildren(...noteText.map((t) => el('p', { role: 'note' }, t)));
+    }
+    root.querySelector('h1').textContent = data.title;
+    const holder = root.querySelector('.mirror-blocks');
+    data.blocks.forEach((b, i) => {
+      const key = JSON.stringify(b);
+      const old = mirror.blocks[i];
+      if (old && old.key === key) return;
+      const node = blockEl(b);
+      // The focus inside a block that changes (a quiz answer just chosen) stays on its counterpart.
+      const active = old && old.node.contains(document.activeElement) ? document.activeElement : null;
+      if (old) holder.replaceChild(node, old.node);
+      else holder.appendChild(node);
+      if (active && active.name) {
+        const twin = [...node.querySelectorAll('input')].find((x) => x.name === active.name && x.value === active.value);
+        if (twin) twin.focus();
+      }
+      mirror.blocks[i] = { key, node };
+      if (b.kind === 'widget' && b.widget.live) {
+        const before = mirror.lives.get(i);
+        mirror.lives.set(i, b.widget.live);
+        if (!newSection && before !== undefined && before !== b.widget.live) announce(b.widget.live);
+      }
+    });
+    while (mirror.blocks.length > data.blocks.length) holder.removeChild(mirror.blocks.pop().node);
+    if (newSection && mirror.json !== null) announce(`Section: ${data.title}`);
+    // The control with the keyboard focus, announced when it changes or its value does.
+    const focus = focusText(data.focus);
+    if (focus && focus !== mirror.focus) announce(focus);
+    mirror.focus = focus;
+  }
+
+  function refreshMirror() {
+    if (!started || document.hidden) return;
+    let json;
+    try { json = call('lesson_mirror', 'string', [], []); } catch (e) { return; }
+    if (json === mirror.json) return;
+    let data;
+    try { data = parseReply(json); } catch (e) { return; }
+    renderMirror(data);
+    mirror.json = json;
+  }
+
+  function startMirror() {
+    refreshMirror();
+    if (!mirror.timer) mirror.timer = setInterval(refreshMirror, MIRROR_MS);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Export: a matrix drawn as a PNG from the numbers and labels the lesson supplies, at the
+  // device's pixel ratio: title, row and column labels, cells on the lesson's colour scale (the
+  // numbers written in when the cells are large enough), and the scale with its end values.
+  function hexRgb(h) { const n = parseInt(h.slice(1), 16); return [(n >> 16) & 255, (n >> 8) & 255, n & 255]; }
+  function mixRgb(a, b, t) { return a.map((x, i) => Math.round(x + (b[i] - x) * Math.min(1, Math.max(0, t)))); }
+  function css(c) { return `rgb(${c[0]},${c[1]},${c[2]})`; }
+  function luminance(c) {
+    const ch = c.map((v) => { const s = v / 255; return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+  }
+
+  function drawMatrixPng(m) {
+    const dpr = Math.max(1, window.devicePixelRatio || 1);
+    const rows = m.values.length, cols = rows ? m.values[0].length : 0;
+    const font = '"Inter", system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+    const colors = Object.fromEntries(Object.entries(m.colors).map(([k, v]) => [k, hexRgb(v)]));
+    const measure = document.createElement('canvas').getContext('2d');
+    measure.font = `12px ${font}`;
+    const labelW = Math.ceil(Math.max(0, ...m.rows.map((l) => measure.measureText(l).width))) + 10;
+    const colLabelW = Math.ceil(Math.max(0, ...m.cols.map((l) => measure.measureText(l).width)));
+    const cell = cols <= 8 ? 52 : cols <= 16 ? 40 : Math.max(10, Math.min(24, Math.floor(720 / cols)));
+    const cellH = Math.max(cell, rows > 24 ? 14 : 18);
+    const numbers = cell >= 36;
+    const vertical = colLabelW > cell - 4;
+    const colLabelH = vertical ? colLabelW + 8 : 20;
+    const pad = 16, width = Math.max(pad * 2 + labelW + cols * cell, 420);
+    // The title, wrapped to the image's width.
+    measure.font = `600 15px ${font}`;
+    const words = m.title.split(' ');
+    const lines = [];
+    let line = '';
+    for (const w of words) {
+      const next = line ? `${line} ${w}` : w;
+      if (measure.measureText(next).width > width - 2 * pad && line) { lines.push(line); line = w; } else line = next;
+    }
+    if (line) lines.push(line);
+    const titleH = lines.length * 20 + 8;
+    const gridTop = pad + titleH + colLabelH, gridLeft = pad + labelW;
+    const height = gridTop + rows * cellH + 64;
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+    const g = canvas.getContext('2d');
+    g.scale(dpr, dpr);
+    g.fillStyle = css(colors.background);
+    g.fillRect(0, 0, width, height);
+    g.fillStyle = css(colors.text);
+    g.font = `600 15px ${font}`;
+    g.textBaseline = 'top';
+    lines.forEach((l, i) => g.fillText(l, pad, pad + i * 20));
+    // The scale: attention weights 0 … 1 in orange; other numbers ±max|x| blue – red.
+    let maxAbs = 0;
+    for (const r of m.values) for (const x of r) if (Number.isFinite(x)) maxAbs = Math.max(maxAbs, Math.abs(x));
+    const scale = maxAbs > 0 ? maxAbs : 1;
+    const colorOf = (x) => {
+      if (!Number.isFinite(x)) return colors.border;
+      if (m.attention) return mixRgb(colors.background, colors.attention, x);
+      return x < 0 ? mixRgb(colors.background, colors.negative, -x / scale) : mixRgb(colors.background, colors.positive, x / scale);
+    };
+    g.font = `12px ${font}`;
+    g.fillStyle = css(colors.muted);
+    m.cols.forEach((l, j) => {
+      const cx = gridLeft + (j + 0.5) * cell;
+      if (vertical) {
+        g.save();
+        g.translate(cx + 4, gridTop - 4);
+        g.rotate(-Math.PI / 2);
+        g.textBaseline = 'alphabetic';
+        g.fillText(l, 0, 0);
+        g.restore();
+      } else {
+        g.textAlign = 'center';
+        g.fillText(l, cx, gridTop - 16);
+        g.textAlign = 'left';
+      }
+    });
+    g.textBaseline = 'middle';
+    m.rows.forEach((l, i) => g.fillText(l, pad, gridTop + (i + 0.5) * cellH));
+    for (let i = 0; i < rows; ++i) {
+      for (let j = 0; j < cols; ++j) {
+        const x = m.values[i][j];
+        const c = colorOf(x);
+        g.fillStyle = css(c);
+        g.fillRect(gridLeft + j * cell, gridTop + i * cellH, cell - 1, cellH - 1);
+        if (numbers) {
+          g.fillStyle = luminance(c) > 0.18 ? '#000' : '#fff';
+          g.textAlign = 'center';
+          g.font = `11px ${font}`;
+          g.fillText(Number.isFinite(x) ? x.toFixed(2) : String(x), gridLeft + (j + 0.5) * cell, gridTop + (i + 0.5) * cellH);
+          g.textAlign = 'left';
+        }
+      }
+    }
+    // The legend.
+    const ly = gridTop + rows * cellH + 16, lw = 200;
+    const lo = m.attention ? 0 : -scale, hi = m.attention ? 1 : scale;
+    for (let k = 0; k < lw; ++k) {
+      g.fillStyle = css(colorOf(lo + ((hi - lo) * k) / (lw - 1)));
+      g.fillRect(pad + k, ly, 1, 10);
+    }
+    g.strokeStyle = css(colors.border);
+    g.strokeRect(pad - 0.5, ly - 0.5, lw + 1, 11);
+    g.fillStyle = css(colors.muted);
+    g.font = `11px ${font}`;
+    g.textBaseline = 'top';
+    const fmt = (v) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3)).replace('-', '\u2212');
+    g.fillText(fmt(lo), pad, ly + 14);
+    g.textAlign = 'right';
+    g.fillText(fmt(hi), pad + lw, ly + 14);
+    g.textAlign = 'left';
+    g.fillText(m.attention ? 'attention weight' : 'value', pad + lw + 12, ly - 1);
+    g.fillText(`${rows} × ${cols}, computed in your browser by the lesson's attention library`, pad, ly + 30);
+    return canvas.toDataURL('image/png');
+  }
+
+  function saveFile(name, href) {
+    const a = el('a', { href, download: name });
+    a.style.display = 'none';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  function download(json) {
+    let r;
+    try { r = JSON.parse(json); } catch (e) { return; }
+    const name = `${String(r.kind).replace(/[^a-z0-9-]/gi, '')}.${r.format === 'png' ? 'png' : 'csv'}`;
+    try {
+      if (r.format === 'png') {
+        saveFile(name, lesson.export(r.kind, 'png'));
+      } else {
+        const url = URL.createObjectURL(new Blob([lesson.export(r.kind, 'csv')], { type: 'text/csv' }));
+        saveFile(name, url);
+        setTimeout(() => URL.revokeObjectURL(url), 10000);
+      }
+      Module.ccall('lesson_saved', null, ['number', 'string'], [1, name]);
+    } catch (e) {
+      reportError(e.message);
+      Module.ccall('lesson_saved', null, ['number', 'string'], [0, name]);
+      Module.ccall('lesson_set_banner', null, ['string'], [`The file could not be saved: ${e.message}`]);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The learner's preferences: high contrast (prefers-contrast: more, or forced colours) and
+  // reduced motion (no coasting after a flick).
+  function applyPreferences() {
+    const q = (m) => !!(window.matchMedia && window.matchMedia(m).matches);
+    const contrast = q('(prefers-contrast: more)') || q('(forced-colors: active)') || params.get('contrast') === 'more';
+    const still = q('(prefers-reduced-motion: reduce)');
+    Module.ccall('lesson_set_preferences', null, ['number', 'number'], [contrast ? 1 : 0, still ? 1 : 0]);
+  }
+
+  function setupPreferences() {
+    applyPreferences();
+    if (!window.matchMedia) return;
+    for (const m of ['(prefers-contrast: more)', '(forced-colors: active)', '(prefers-reduced-motion: reduce)']) {
+      window.matchMedia(m).addEventListener('change', applyPreferences);
+    }
+  }
+
   Module.lessonHooks = {
     init() {
       started = true;
+      setupPreferences();
       applyTheme();
       setupTextEdit();
       if (window.matchMedia) window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
@@ -386,6 +754,7 @@
     },
     firstFrame() {
       document.getElementById('loading').hidden = true;
+      startMirror();
       resolveReady(lesson);
       post('ready', { version: lesson.version });
     },
@@ -420,6 +789,13 @@
     },
     closeEdit() { setTimeout(() => closeEdit(true), 0); },  // not from inside the frame that asked
     copyText(text) { copyText(text); },
+    // "Copy link to this view": the address of the view the lesson reports.
+    copyLink(json) {
+      let href = nav.url;
+      try { href = viewUrl(JSON.parse(json)).href; } catch (e) { /* the address shown */ }
+      copyText(href || window.location.href);
+    },
+    download(json) { download(json); },
     // A font for characters beyond the lesson's own (other scripts, CJK, emoji), fetched only
     // when some text needs it; the lesson redraws with it once it is in the file system.
     fetchFont(file) {

@@ -295,6 +295,12 @@ View CurrentView(Lesson& lesson) {
     v.is_default_token = e.selected == find_token(e.run, "it");
     v.is_default_layer = e.layer == static_cast<int>(e.run.cache.layers.size()) - 1 || e.run.cache.layers.empty();
     v.is_default_head = e.head < 0;
+    const EncoderView& enc = lesson.encoder;
+    const int own_n = lesson.explorer_model().params.config.n_layers;
+    if (enc.n > 0 && enc.n != own_n) v.encoder_n = enc.n;
+    if (enc.layer != 0) v.encoder_block = enc.layer;
+    if (enc.stage != 0) v.encoder_stage = enc.stage;
+    if (enc.selected_box != 1) v.encoder_box = enc.selected_box;
     const WorkedExample& w = lesson.worked;
     v.edited = !w.is_lesson_numbers();
     if (v.edited)
@@ -321,6 +327,25 @@ std::string ApplyView(Lesson& lesson, const View& view) {
     if (view.head >= -1 && !view.is_default_head) {
         if (view.head < heads) e.head = view.head;
         else problems += " head";
+    }
+    EncoderView& enc = lesson.encoder;
+    constexpr int kStages = 6;  // input, attention, add & norm, feed-forward, add & norm, output
+    if (view.encoder_n >= 0) {
+        if (view.encoder_n >= 1 && view.encoder_n <= EncoderView::kMaxBlocks) enc.n = view.encoder_n;
+        else problems += " n";
+    }
+    if (view.encoder_block >= 0) {
+        const int n = enc.n > 0 ? enc.n : lesson.explorer_model().params.config.n_layers;
+        if (view.encoder_block < n) enc.layer = view.encoder_block;
+        else problems += " block";
+    }
+    if (view.encoder_stage >= 0) {
+        if (view.encoder_stage < kStages) enc.stage = view.encoder_stage;
+        else problems += " stage";
+    }
+    if (view.encoder_box >= 0) {
+        if (view.encoder_box < kStages) enc.selected_box = view.encoder_box;
+        else problems += " box";
     }
     if (view.edited) {
         WorkedExample& w = lesson.worked;
@@ -420,6 +445,61 @@ bool OptionGroupButton(Lesson& lesson, const char* group, const char* label, int
     return pressed;
 }
 
+void CopyLinkButton(Lesson& lesson, const char* where) {
+    Lesson::Clipboard& c = lesson.clipboard;
+    const std::string source = std::string("copy-link:") + where;  // each button says "Copied" for itself
+    const char* id = source.c_str();
+    ImGui::PushID("copy-link");
+    const bool shown = c.source == id && !c.status.empty();
+    if (SmallButton("Copy link to this view", "button", shown ? c.status : "")) {
+        c.link = true;
+        c.source = id;
+        c.status.clear();
+    }
+    ImGui::PopID();
+    if (c.source != id || c.status.empty()) return;
+    if (c.status_time < 0) c.status_time = ImGui::GetTime();
+    if (ImGui::GetTime() - c.status_time > 3.0) return;
+    ImGui::SameLine();
+    Caption(c.status);
+}
+
+void SaveButtons(Lesson& lesson, const std::string& kind, const char* what) {
+    Lesson::Clipboard& c = lesson.clipboard;  // its status line says "Saved …" beside the button
+    ImGui::PushID(kind.c_str());
+    const std::string png = std::string("Save ") + what + " as PNG";
+    const std::string png_id = "save:" + kind + ".png", csv_id = "save:" + kind + ".csv";
+    if (SmallButton(png.c_str(), "button", c.source == png_id ? c.status : "")) {
+        lesson.download = Lesson::Download{kind, "png"};
+        c.source = png_id;
+        c.status.clear();
+    }
+    SameLineIfFits(ButtonWidth("CSV"));
+    if (SmallButton("CSV", "button", c.source == csv_id && !c.status.empty() ? c.status : std::string("save ") + what + " as CSV")) {
+        lesson.download = Lesson::Download{kind, "csv"};
+        c.source = csv_id;
+        c.status.clear();
+    }
+    ImGui::PopID();
+    if ((c.source != png_id && c.source != csv_id) || c.status.empty()) return;
+    if (c.status_time < 0) c.status_time = ImGui::GetTime();
+    if (ImGui::GetTime() - c.status_time > 3.0) return;
+    ImGui::SameLine();
+    Caption(c.status);
+}
+
+bool AnswerQuiz(Lesson& lesson, const std::string& quiz, int option) {
+    for (const attn::DocSection& s : lesson.doc.sections)
+        for (const attn::Block& b : s.blocks)
+            if (b.kind == attn::Block::Kind::Quiz && b.name == quiz) {
+                if (option < 0 || option >= static_cast<int>(b.options.size())) return false;
+                lesson.progress.quiz[quiz] = option;
+                lesson.progress_dirty = true;
+                return true;
+            }
+    return false;
+}
+
 void CopyButton(Lesson& lesson, const char* id, const char* label, const std::string& text) {
     Lesson::Clipboard& c = lesson.clipboard;
     ImGui::PushID(id);
@@ -441,23 +521,26 @@ void CopyButton(Lesson& lesson, const char* id, const char* label, const std::st
 
 namespace {
 
+// Every widget the lesson file can name: how it is drawn, and how it describes itself in words
+// (describe.h: the text mirror, state().widgets and export() read the describer).
 struct WidgetEntry {
     const char* name;
     WidgetFn draw;
+    DescribeFn describe;
 };
 
 const WidgetEntry kWidgets[] = {
-    {"attention-steps", Widget_AttentionSteps},
-    {"saturation", Widget_Saturation},
-    {"prediction", Widget_Prediction},
-    {"prediction-revisit", Widget_PredictionRevisit},
-    {"summary", Widget_Summary},
-    {"pipeline", Widget_Pipeline},
-    {"encoder-diagram", Widget_EncoderDiagram},
-    {"explorer", Widget_Explorer},
-    {"race", Widget_Race},
-    {"generation", Widget_Generation},
-    {"encoder-vs-decoder", Widget_EncoderVsDecoder},
+    {"attention-steps", Widget_AttentionSteps, Describe_AttentionSteps},
+    {"saturation", Widget_Saturation, Describe_Saturation},
+    {"prediction", Widget_Prediction, Describe_Prediction},
+    {"prediction-revisit", Widget_PredictionRevisit, Describe_PredictionRevisit},
+    {"pipeline", Widget_Pipeline, Describe_Pipeline},
+    {"encoder-diagram", Widget_EncoderDiagram, Describe_EncoderDiagram},
+    {"explorer", Widget_Explorer, Describe_Explorer},
+    {"summary", Widget_Summary, Describe_Summary},
+    {"race", Widget_Race, Describe_Race},
+    {"generation", Widget_Generation, Describe_Generation},
+    {"encoder-vs-decoder", Widget_EncoderVsDecoder, Describe_EncoderVsDecoder},
 };
 
 void draw_widget(Lesson& lesson, const attn::Block& block) {
@@ -545,6 +628,22 @@ void draw_block(Lesson& lesson, const attn::Block& block) {
     }
     ImGui::PopID();
 }
+
+}  // namespace
+
+DescribeFn FindDescriber(const std::string& name) {
+    for (const WidgetEntry& w : kWidgets)
+        if (name == w.name) return w.describe;
+    return nullptr;
+}
+
+std::vector<std::string> WidgetNames() {
+    std::vector<std::string> out;
+    for (const WidgetEntry& w : kWidgets) out.push_back(w.name);
+    return out;
+}
+
+namespace {
 
 // [SECTION] Navigation -----------------------------------------------------------------------------
 
@@ -733,6 +832,7 @@ void DrawLesson(Lesson& lesson) {
     lesson.next_min = lesson.next_max = ImVec2(0, 0);
     lesson.edit.drawn = false;
     BeginControls(lesson.controls);
+    lesson.touch.coast = !lesson.reduced_motion;
     TouchScrollFrame(lesson.touch, ImGui::GetIO().DeltaTime);
     handle_keys(lesson);
     if (!ImGui::GetCurrentContext()->NavWindow) ImGui::FocusWindow(ImGui::GetCurrentWindow());

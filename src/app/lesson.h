@@ -6,6 +6,7 @@
 #pragma once
 
 #include "app/controls.h"
+#include "app/describe.h"
 #include "app/model.h"
 #include "app/touch.h"
 #include "core/attention.h"
@@ -207,6 +208,10 @@ struct Revisit {
 
 struct Lesson;
 using WidgetFn = void (*)(Lesson&, const attn::Block&);
+using DescribeFn = WidgetText (*)(Lesson&);
+// The describer of a widget of the lesson file (describe.h), or nullptr; every widget's name.
+DescribeFn FindDescriber(const std::string& name);
+std::vector<std::string> WidgetNames();
 
 struct SectionInfo {
     const char* id;
@@ -263,10 +268,17 @@ struct Lesson {
     } edit;
     struct Clipboard {
         std::string pending;         // text a Copy button asked to put on the system clipboard
+        bool link = false;           // "Copy link to this view" was pressed: the page copies its address
         std::string source;          // which Copy button asked
         std::string status;          // "Copied" or why not, shown beside that button for a moment
         double status_time = -1;     // ImGui time the status was first shown
     } clipboard;
+    struct Download {                // a Save button asked the page to save a matrix (describe.h)
+        std::string kind;            // MatrixExport::kind
+        std::string format;          // "png" or "csv"
+    } download;
+    bool reduced_motion = false;     // the learner asked for less motion: no coasting after a flick
+    bool high_contrast = false;      // prefers-contrast: more, or forced colours
     TouchScroll touch;               // fingers: tap, drag to scroll, flick (app/touch.h)
     Controls controls;               // every control drawn, this frame and the last (app/controls.h)
     float page_scroll = 0, page_scroll_max = 0;  // the page's scroll position and its end, CSS px
@@ -333,7 +345,8 @@ bool OptionGroupButton(Lesson& lesson, const char* group, const char* label, int
                        float width = 0.0f);
 
 // What a link to the current view carries (URL parameters section, text, token, layer, head,
-// q, k, v): read off the lesson, and applied to it when a link is opened or Back is pressed.
+// q, k, v, n, block, stage, box): read off the lesson, and applied to it when a link is opened or
+// Back is pressed.
 struct View {
     std::string section;
     std::string text;
@@ -342,6 +355,9 @@ struct View {
     bool edited = false;             // the worked example's Q, K, V differ from the lesson's
     std::vector<float> q, k, v;      // when edited: 6 numbers each, row-major
     bool is_default_token = true, is_default_layer = true, is_default_head = true;
+    // The encoder block: N blocks stacked, the block drawn (0-based), how far the data has
+    // stepped (0 input … 5 output) and the box whose details are shown; -1: as the lesson starts.
+    int encoder_n = -1, encoder_block = -1, encoder_stage = -1, encoder_box = -1;
 };
 View CurrentView(Lesson& lesson);
 // Applies the explorer and worked-example parts of a view; returns what could not be applied, or "".
@@ -352,6 +368,27 @@ std::string ApplyView(Lesson& lesson, const View& view);
 void RequestEdit(Lesson& lesson, const std::string& target, const std::string& text, ImVec2 min, ImVec2 max, bool number);
 // Applies what the page's input holds to its target; returns an error message or "".
 std::string ApplyEdit(Lesson& lesson, const std::string& text);
+
+// "Copy link to this view": the page puts its address (which follows the view) on the clipboard.
+void CopyLinkButton(Lesson& lesson, const char* where);
+// "Save as PNG" and "CSV" buttons for a matrix that export() knows by `kind`; the page saves it.
+void SaveButtons(Lesson& lesson, const std::string& kind, const char* what);
+// A quiz answer chosen outside the canvas (the text mirror); false when there is no such answer.
+bool AnswerQuiz(Lesson& lesson, const std::string& quiz, int option);
+
+// Brings what a widget shows up to date with the lesson's sentence and model, so that drawing and
+// describing read the same numbers: the pipeline's run and positional encoding; the encoder
+// block's run (the explorer's, or an untrained stack of the learner's height) and its model; the
+// explorer's attention row of the selected token in the current view; the revisited prediction.
+void RefreshPipeline(Lesson& lesson);
+struct EncoderShown {
+    const LessonModel* model;
+    const SentenceRun* run;
+    bool own_stack;
+};
+EncoderShown RefreshEncoder(Lesson& lesson);
+std::vector<double> ExplorerRow(const Explorer& e);
+void RefreshRevisit(Lesson& lesson);
 
 // A small "Copy" button that puts `text` on the system clipboard (tab-separated for tables, so
 // it pastes into a spreadsheet), with "Copied" beside it for a moment afterwards.

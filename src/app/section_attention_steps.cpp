@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <tuple>
 #include <utility>
 
 namespace app {
@@ -326,7 +327,83 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
         if (w.step >= 4) text += "\nOutput = Attention x V\n" + MatrixText(w.out, kTokens, dims);
         CopyButton(lesson, "copy-steps", "Copy these matrices", text);
     }
+    // The matrix of the step shown (the inputs: the attention weights once computed).
+    const char* const kStepKinds[] = {"worked-q", "worked-scores", "worked-scaled", "worked-weights", "worked-output"};
+    const char* const kStepWhat[] = {"Q", "the scores", "the scaled scores", "the attention weights", "the output"};
+    SaveButtons(lesson, kStepKinds[std::clamp(w.step, 0, 4)], kStepWhat[std::clamp(w.step, 0, 4)]);
+    CopyLinkButton(lesson, "worked");
     EndCard();
+}
+
+WidgetText Describe_AttentionSteps(Lesson& lesson) {
+    const WorkedExample& w = lesson.worked;
+    WidgetText out;
+    out.title = "Worked example: \"Thinking Machines\", d_k = " + std::to_string(w.q.cols());
+    const char* const kStepNames[] = {"the inputs Q, K and V", "step 1, scores = Q Kᵀ", "step 2, the scores divided by √d_k",
+                                      "step 3, softmax of each row", "step 4, the weights times V"};
+    const int step = std::clamp(w.step, 0, 4);
+    out.live = std::string("Showing ") + kStepNames[step] + (w.scaled ? "." : "; the division by √d_k is switched off.");
+    out.lines.push_back(out.live);
+    out.lines.push_back(w.is_lesson_numbers() ? "Q, K and V are the lesson's numbers."
+                                              : "Q, K and V have been edited (the lesson's numbers are restored by Reset).");
+    const std::vector<std::string> dims = {"d1", "d2", "d3"};
+    const std::string sqrt_dk = "√" + std::to_string(w.q.cols());
+    struct Entry { const char* kind; std::string title; const attn::Mat* m; const std::vector<std::string>* cols; bool attention; int step; };
+    const Entry entries[] = {
+        {"worked-q", "Q, the queries", &w.q, &dims, false, 0},
+        {"worked-k", "K, the keys", &w.k, &dims, false, 0},
+        {"worked-v", "V, the values", &w.v, &dims, false, 0},
+        {"worked-scores", "Scores = Q Kᵀ", &w.cache.scores, &kTokens, false, 1},
+        {"worked-scaled", w.scaled ? "Scaled = Scores ÷ " + sqrt_dk : "Scaled (off) = Scores", &w.cache.scaled, &kTokens, false, 2},
+        {"worked-weights", "Attention weights = softmax of each row", &w.cache.weights, &kTokens, true, 3},
+        {"worked-output", "Output = Attention × V", &w.out, &dims, false, 4},
+    };
+    for (const Entry& e : entries) {
+        MatrixExport m;
+        m.kind = e.kind;
+        m.title = e.title + " (worked example: rows Thinking, Machines)";
+        m.rows = kTokens;
+        m.cols = *e.cols;
+        m.values = *e.m;
+        m.attention = e.attention;
+        if (e.step <= step) out.tables.push_back(MatrixTable(m, 2));  // what the canvas shows at this step
+        out.matrices.push_back(std::move(m));
+    }
+    if (step >= 1) {
+        for (int i = 0; i < 2; ++i) {
+            std::string dot = kTokens[static_cast<size_t>(i)] + " · " + kTokens[0] + " = ";
+            for (int c = 0; c < w.q.cols(); ++c) dot += (c ? " + " : "") + fmt(w.q(i, c)) + " × " + fmt(w.k(0, c));
+            out.lines.push_back(dot + " = " + fmt(w.cache.scores(i, 0)) + ".");
+        }
+    }
+    return out;
+}
+
+WidgetText Describe_Saturation(Lesson& lesson) {
+    SaturationDemo& s = lesson.saturation;
+    s.recompute();
+    WidgetText out;
+    out.title = "Why divide by √d_k?";
+    out.live = "d_k = " + std::to_string(s.dk) + ": largest weight " + fmt(s.weights_scaled.maxCoeff()) + " scaled, " +
+               fmt(s.weights_raw.maxCoeff()) + " unscaled.";
+    out.lines.push_back(out.live);
+    out.lines.push_back("The largest |∂weight/∂score| of the softmax is " + Fixed(s.slope_scaled, 4) + " scaled and " +
+                        Fixed(s.slope_raw, 4) + " unscaled (at most 0.25; near 0 the weights no longer respond to the scores).");
+    std::vector<std::string> keys;
+    for (int k = 1; k <= SaturationDemo::kKeys; ++k) keys.push_back("key " + std::to_string(k));
+    for (const auto& [kind, title, m] : {std::tuple{"saturation-scaled", "softmax(QKᵀ / √d_k)", &s.weights_scaled},
+                                         std::tuple{"saturation-raw", "softmax(QKᵀ), unscaled", &s.weights_raw}}) {
+        MatrixExport e;
+        e.kind = kind;
+        e.title = std::string(title) + ", one random query, d_k = " + std::to_string(s.dk);
+        e.rows = {"query"};
+        e.cols = keys;
+        e.values = *m;
+        e.attention = true;
+        out.tables.push_back(MatrixTable(e, 3));
+        out.matrices.push_back(std::move(e));
+    }
+    return out;
 }
 
 void SaturationDemo::recompute() {

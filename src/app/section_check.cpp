@@ -10,6 +10,10 @@
 
 namespace app {
 
+namespace {
+const char* const kRevisitReferents[] = {"the animal", "the street", "can't tell"};
+}  // namespace
+
 void DrawQuiz(Lesson& lesson, const attn::Block& block) {
     const Theme& t = theme();
     auto& answers = lesson.progress.quiz;
@@ -56,19 +60,7 @@ void DrawQuiz(Lesson& lesson, const attn::Block& block) {
     EndCard();
 }
 
-void Widget_PredictionRevisit(Lesson& lesson, const attn::Block&) {
-    const Theme& t = theme();
-    const int p = lesson.progress.prediction;
-    BeginCard("revisit", t.colors.query);
-    if (p >= 0 && p < 3) {
-        Paragraph("At the start you predicted that **it** means **" + std::string(kReferents[p]) + "**.");
-    } else {
-        Paragraph("At the start the lesson asked what **it** means in \"The animal did not cross the street because it "
-                  "was tired\". You skipped it then; here is how it resolves.");
-    }
-    Paragraph("A reader resolves it from **tired**: animals get tired, streets do not. Swap in **wide** and the same "
-              "word points at the street.");
-
+void RefreshRevisit(Lesson& lesson) {
     // The explorer's model on both versions: where does "it" look, averaged over the last
     // layer's heads, and what does it answer? Computed once per model, not every frame.
     const LessonModel& model = lesson.explorer_model();
@@ -98,6 +90,37 @@ void Widget_PredictionRevisit(Lesson& lesson, const attn::Block&) {
             lines.push_back(buf);
         }
     }
+}
+
+WidgetText Describe_PredictionRevisit(Lesson& lesson) {
+    RefreshRevisit(lesson);
+    WidgetText out;
+    out.title = "Your prediction, revisited";
+    const int p = lesson.progress.prediction;
+    out.lines.push_back(p >= 0 && p < 3 ? "At the start you predicted that \"it\" means " + std::string(kRevisitReferents[p]) + "."
+                                        : "At the start you skipped the prediction.");
+    for (const std::string& line : lesson.revisit.lines) out.lines.push_back(line + (line.empty() || line.back() == '.' ? "" : "."));
+    out.lines.push_back("Model: " + lesson.explorer_model().label + ".");
+    return out;
+}
+
+void Widget_PredictionRevisit(Lesson& lesson, const attn::Block&) {
+    const Theme& t = theme();
+    const char* const* kReferents = kRevisitReferents;
+    const int p = lesson.progress.prediction;
+    BeginCard("revisit", t.colors.query);
+    if (p >= 0 && p < 3) {
+        Paragraph("At the start you predicted that **it** means **" + std::string(kReferents[p]) + "**.");
+    } else {
+        Paragraph("At the start the lesson asked what **it** means in \"The animal did not cross the street because it "
+                  "was tired\". You skipped it then; here is how it resolves.");
+    }
+    Paragraph("A reader resolves it from **tired**: animals get tired, streets do not. Swap in **wide** and the same "
+              "word points at the street.");
+
+    RefreshRevisit(lesson);
+    const LessonModel& model = lesson.explorer_model();
+    const std::vector<std::string>& lines = lesson.revisit.lines;
     for (const std::string& line : lines) Paragraph(line);
     Caption("Model: " + model.label + ". " +
             (model.trained ? "It learned this from examples; nobody set its attention by hand. Other seeds learn the same "
@@ -229,6 +252,38 @@ void Widget_Summary(Lesson& lesson, const attn::Block&) {
         ImGui::EndDisabled();
     }
     EndCard();
+}
+
+}  // namespace app
+
+namespace app {
+
+// The end of the lesson in words: the same summary the tiles show.
+WidgetText Describe_Summary(Lesson& lesson) {
+    const Summary s = Summarize(lesson);
+    WidgetText out;
+    out.title = "Your summary";
+    out.lines.push_back("Sections visited: " + std::to_string(s.visited.size()) + " of " + std::to_string(s.sections) + ".");
+    if (!s.not_visited.empty()) {
+        std::string names;
+        for (const std::string& id : s.not_visited)
+            names += (names.empty() ? "" : ", ") + section_title(lesson, section_index(id));
+        out.lines.push_back("Not visited yet: " + names + ".");
+    }
+    out.lines.push_back("Quiz: " + std::to_string(s.right_first) + " of " + std::to_string(s.quizzes.size()) +
+                        " right at the first try" + (s.quiz_done() ? " (" + std::to_string(s.score()) + "%)" : "") + "; " +
+                        std::to_string(s.answered) + " answered.");
+    TextTable t;
+    t.caption = "Each question";
+    t.header = {"Question", "First answer"};
+    for (const QuizResult& q : s.quizzes)
+        t.rows.push_back({q.question, q.first < 0 ? "not answered" : q.right_first ? "right" : "not right"});
+    out.tables.push_back(t);
+    out.lines.push_back(s.prediction < 0 ? "You skipped the prediction at the start."
+                        : s.prediction_held ? std::string("Your prediction, \"") + kReferents[s.prediction] + "\", held."
+                                            : std::string("Your prediction, \"") + kReferents[s.prediction] +
+                                                  "\", did not hold: a reader says \"" + kReferents[kReaderReferent] + "\".");
+    return out;
 }
 
 }  // namespace app

@@ -282,10 +282,8 @@ void details(const SentenceRun& run, const attn::EncoderConfig& config, int box,
 
 // [SECTION] The widget --------------------------------------------------------------------------------
 
-void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
-    const Theme& t = theme();
+EncoderShown RefreshEncoder(Lesson& lesson) {
     EncoderView& v = lesson.encoder;
-    Explorer& e = lesson.explorer;
     const LessonModel& own = lesson.explorer_model();
     lesson.refresh_explorer();
     // N: the model's own stack, or an untrained stack of the learner's height of the same width.
@@ -301,10 +299,136 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
         if (rebuilt || v.run.text != lesson.text || (v.run.tokens.empty() && v.run.error.empty()))
             v.stacked.run(v.run, lesson.tokenizer.get(), lesson.text);
     }
-    const LessonModel& model = own_stack ? own : v.stacked;
-    const SentenceRun& run = own_stack ? e.run : v.run;
+    v.layer = std::clamp(v.layer, 0, v.n - 1);
+    v.stage = std::clamp(v.stage, 0, kBoxCount - 1);
+    v.selected_box = std::clamp(v.selected_box, 0, kBoxCount - 1);
+    return EncoderShown{own_stack ? &own : &v.stacked, own_stack ? &lesson.explorer.run : &v.run, own_stack};
+}
+
+namespace {
+
+// The tensors behind the selected box of block `layer`, as exports.
+std::vector<MatrixExport> box_tensors(const SentenceRun& run, const attn::EncoderConfig& config, int box, int layer, const std::string& source) {
+    std::vector<MatrixExport> out;
+    if (!run.ok() || layer < 0 || layer >= static_cast<int>(run.cache.layers.size())) return out;
+    const attn::LayerCache& L = run.cache.layers[static_cast<size_t>(layer)];
+    const auto labels = token_labels(run);
+    const std::string where = ", block " + std::to_string(layer + 1) + " (" + source + ")";
+    auto add = [&](const std::string& kind, const std::string& title, const attn::Mat& m, bool attention) {
+        MatrixExport e;
+        e.kind = kind;
+        e.title = title + where;
+        e.rows = labels;
+        if (attention) e.cols = labels;
+        else for (Eigen::Index c = 0; c < m.cols(); ++c) e.cols.push_back(std::to_string(c));
+        e.values = m;
+        e.attention = attention;
+        e.table = m.cols() <= 16;
+        out.push_back(std::move(e));
+    };
+    switch (box) {
+    case kInput: add("encoder-input", layer == 0 ? "Embeddings + positions" : "Output of the block below", L.input, false); break;
+    case kAttention:
+        for (size_t h = 0; h < L.attn.heads.size(); ++h)
+            add("encoder-head-" + std::to_string(h + 1), "Attention weights of head " + std::to_string(h + 1) + " (rows: queries, columns: keys)",
+                L.attn.heads[h].weights, true);
+        add("encoder-attention-output", "Attention output after the projection W^O", L.attn_out, false);
+        break;
+    case kAddNorm1:
+    case kAddNorm2: {
+        const bool post = config.norm == attn::NormOrder::post;
+        const bool first = box == kAddNorm1;
+        const attn::Mat& in = first ? (post ? L.resid1 : L.input) : (post ? L.resid2 : L.resid1);
+        attn::Mat normalized;
+        attn::layernorm_normalized(normalized, in, first ? L.ln1 : L.ln2);
+        const std::string n = first ? "1" : "2";
+        add("encoder-norm" + n + "-normalized", "Normalised, before γ and β", normalized, false);
+        add("encoder-norm" + n, "After the learned gain γ and shift β", first ? L.norm1 : L.norm2, false);
+        break;
+    }
+    case kFeedForward:
+        add("encoder-ffn-hidden", std::string("Hidden layer after ") + activation_name(config.activation), L.ffn.hidden, false);
+        add("encoder-ffn-output", "Feed-forward output", L.ffn_out, false);
+        break;
+    case kOutput: add("encoder-output", "Block output", L.output, false); break;
+    default: break;
+    }
+    return out;
+}
+
+}  // namespace
+
+WidgetText Describe_EncoderDiagram(Lesson& lesson) {
+    const EncoderShown shown = RefreshEncoder(lesson);
+    const EncoderView& v = lesson.encoder;
+    const attn::EncoderConfig& config = shown.model->params.config;
+    const SentenceRun& run = *shown.run;
+    WidgetText out;
+    out.title = "The encoder block";
+    out.lines.push_back("Sentence: \"" + lesson.text + "\".");
+    out.lines.push_back("N = " + std::to_string(v.n) + " blocks: " + (shown.own_stack ? "the " : "a ") + shown.model->label +
+                        (shown.own_stack ? "." : ", of the same width; the explorer's model has " +
+                                                     std::to_string(lesson.explorer_model().params.config.n_layers) + " blocks."));
+    out.live = "Block " + std::to_string(v.layer + 1) + " of " + std::to_string(v.n) + ", stepped to " +
+               box_title(v.stage, config) + "; showing the details of " + box_title(v.selected_box, config) + ".";
+    out.lines.push_back(out.live);
+    std::string order;
+    for (int b = 0; b < kBoxCount; ++b)
+        order += (b ? ", then " : "") + box_title(b, config) + (b <= v.stage ? "" : " (not reached)");
+    out.lines.push_back("From the bottom up: " + order + ".");
+    out.lines.push_back(box_title(v.selected_box, config) + ": " + kBoxes[v.selected_box].explanation);
+    if (!run.ok()) {
+        out.lines.push_back(run.error);
+        return out;
+    }
+    if (!run.block_change.empty()) {
+        std::string change = "How much each block changes the token vectors (size of the change relative to its input):";
+        for (size_t l = 0; l < run.block_change.size(); ++l)
+            change += std::string(l ? "," : "") + " block " + std::to_string(l + 1) + ": " + Fixed(100.0 * run.block_change[l], 0) + "%";
+        out.lines.push_back(change + ".");
+    }
+    const attn::LayerCache& L = run.cache.layers.at(static_cast<size_t>(v.layer));
+    switch (v.selected_box) {
+    case kAttention:
+        out.lines.push_back(std::to_string(L.attn.heads.size()) + " heads, each with d_k = " + std::to_string(L.attn.q.at(0).cols()) + ".");
+        break;
+    case kAddNorm1:
+    case kAddNorm2: {
+        const bool post = config.norm == attn::NormOrder::post;
+        const bool first = v.selected_box == kAddNorm1;
+        const attn::Mat& in = first ? (post ? L.resid1 : L.input) : (post ? L.resid2 : L.resid1);
+        attn::Mat normalized;
+        attn::layernorm_normalized(normalized, in, first ? L.ln1 : L.ln2);
+        out.lines.push_back("What the norm read: " + stats_text(row_stats(in)) + ".");
+        out.lines.push_back("Normalised, before γ and β: " + stats_text(row_stats(normalized)) + ".");
+        out.lines.push_back("After the learned gain γ and shift β: " + stats_text(row_stats(first ? L.norm1 : L.norm2)) + ".");
+        break;
+    }
+    case kFeedForward:
+        out.lines.push_back("Widen " + std::to_string(config.d_model) + " → " + std::to_string(config.ff_width()) + ", " +
+                            activation_name(config.activation) + ", narrow " + std::to_string(config.ff_width()) + " → " +
+                            std::to_string(config.d_model) + ".");
+        break;
+    default: break;
+    }
+    out.matrices = box_tensors(run, config, v.selected_box, v.layer, shown.model->label);
+    for (const MatrixExport& m : out.matrices) {
+        if (m.table) out.tables.push_back(MatrixTable(m, 3));
+        else out.lines.push_back(m.title + ": " + std::to_string(m.values.rows()) + " × " + std::to_string(m.values.cols()) +
+                                 " numbers, saved as CSV or PNG with its Save buttons.");
+    }
+    return out;
+}
+
+void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
+    const Theme& t = theme();
+    EncoderView& v = lesson.encoder;
+    const EncoderShown shown = RefreshEncoder(lesson);
+    const bool own_stack = shown.own_stack;
+    const int own_n = lesson.explorer_model().params.config.n_layers;
+    const LessonModel& model = *shown.model;
+    const SentenceRun& run = *shown.run;
     const int n_layers = v.n;
-    v.layer = std::clamp(v.layer, 0, n_layers - 1);
 
     BeginCard("encoder", t.colors.accent);
     Caption("Sentence: \"" + lesson.text + "\"  (change it in the explorer or with the box on the text-to-vectors page)");
@@ -391,6 +515,15 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     // Keep the details column inside the card.
     BeginCard("details", 0, side_by_side ? avail - diagram_w - 20 : avail);
     details(run, model.params.config, v.selected_box, v.layer);
+    {
+        // Save the box's main tensor (the first head's map for the attention box).
+        const std::vector<MatrixExport> tensors = box_tensors(run, model.params.config, v.selected_box, v.layer, model.label);
+        if (!tensors.empty()) {
+            const MatrixExport& m = v.selected_box == kAttention || tensors.size() == 1 ? tensors.front() : tensors.back();
+            SaveButtons(lesson, m.kind, m.kind == "encoder-head-1" ? "head 1's map" : "this tensor");
+        }
+    }
+    CopyLinkButton(lesson, "encoder");
     EndCard();
     ImGui::EndGroup();
     EndCard();

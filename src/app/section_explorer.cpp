@@ -14,15 +14,24 @@ namespace {
 
 constexpr int kExplorerHeldOut = 400;  // held-out sentences the explorer measures each model on
 
-// The attention row of the selected token in the current view (one head, or the mean of all).
-std::vector<double> current_row(const Explorer& e) {
-    if (e.selected < 0 || !e.run.ok()) return {};
-    const auto& layer = e.run.cache.layers.at(static_cast<size_t>(e.layer));
-    if (e.head < 0) return mean_head_row(e.run.cache, e.layer, e.selected);
-    const attn::Mat& w = layer.attn.heads.at(static_cast<size_t>(e.head)).weights;
-    std::vector<double> row(static_cast<size_t>(w.cols()));
-    for (Eigen::Index j = 0; j < w.cols(); ++j) row[static_cast<size_t>(j)] = static_cast<double>(w(e.selected, j));
-    return row;
+// The view's whole attention matrix (rows attend to columns): one head, or their mean.
+attn::Mat view_matrix(const Explorer& e) {
+    const int heads = static_cast<int>(e.run.cache.layers[static_cast<size_t>(e.layer)].attn.heads.size());
+    attn::Mat m = e.run.cache.weights(e.layer, std::max(0, e.head));
+    if (e.head < 0) {
+        for (int h = 1; h < heads; ++h) m += e.run.cache.weights(e.layer, h);
+        m /= static_cast<attn::Scalar>(heads);
+    }
+    return m;
+}
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+// "layer 2 of 2, the mean of its 4 heads" / "layer 1 of 2, head 3 of 4"
+std::string view_words(const Explorer& e, int heads) {
+    std::string s = "layer " + std::to_string(e.layer + 1) + " of " + std::to_string(e.run.cache.layers.size());
+    if (e.head < 0) return s + ", the mean of its " + std::to_string(heads) + " heads";
+    return s + ", head " + std::to_string(e.head + 1) + " of " + std::to_string(heads);
 }
 
 void selector_buttons(Lesson& lesson, const char* label, int* value, int lo, int count, const char* all_label) {
@@ -40,6 +49,92 @@ void selector_buttons(Lesson& lesson, const char* label, int* value, int lo, int
 }
 
 }  // namespace
+
+// The attention row of the selected token in the current view (one head, or the mean of all).
+std::vector<double> ExplorerRow(const Explorer& e) {
+    if (e.selected < 0 || !e.run.ok() || e.layer < 0 || e.layer >= static_cast<int>(e.run.cache.layers.size())) return {};
+    const auto& layer = e.run.cache.layers.at(static_cast<size_t>(e.layer));
+    if (e.head < 0) return mean_head_row(e.run.cache, e.layer, e.selected);
+    if (e.head >= static_cast<int>(layer.attn.heads.size())) return {};
+    const attn::Mat& w = layer.attn.heads.at(static_cast<size_t>(e.head)).weights;
+    std::vector<double> row(static_cast<size_t>(w.cols()));
+    for (Eigen::Index j = 0; j < w.cols(); ++j) row[static_cast<size_t>(j)] = static_cast<double>(w(e.selected, j));
+    return row;
+}
+
+WidgetText Describe_Explorer(Lesson& lesson) {
+    WidgetText out;
+    out.title = "Attention explorer";
+    lesson.refresh_explorer();
+    Explorer& e = lesson.explorer;
+    const LessonModel& model = lesson.explorer_model();
+    out.lines.push_back("Sentence: " + quoted(lesson.text) + ".");
+    out.lines.push_back("Model: " + model.label + ".");
+    if (!lesson.model_error.empty()) out.lines.push_back(lesson.model_error);
+    if (!e.run.ok()) {
+        out.lines.push_back(e.run.error.empty() ? "Type a sentence to explore." : e.run.error);
+        return out;
+    }
+    const int heads = model.params.config.n_heads;
+    const int n_layers = static_cast<int>(e.run.cache.layers.size());
+    e.layer = std::clamp(e.layer, 0, n_layers - 1);
+    e.head = std::clamp(e.head, -1, heads - 1);
+    std::vector<std::string> words;
+    std::string ids;
+    for (const attn::Token& t : e.run.tokens) {
+        words.push_back(t.text);
+        ids += (ids.empty() ? "" : ", ") + t.text + " " + std::to_string(t.id);
+    }
+    out.lines.push_back(std::to_string(e.run.tokens.size()) + " tokens with their IDs: " + ids + ".");
+    out.lines.push_back("Showing " + view_words(e, heads) + ".");
+    const std::vector<double> row = ExplorerRow(e);
+    if (e.selected >= 0 && !row.empty()) {
+        const std::string who = quoted(words[static_cast<size_t>(e.selected)]);
+        // The strongest targets first, the token itself included (the canvas names the strongest other).
+        std::vector<int> order(row.size());
+        for (size_t j = 0; j < order.size(); ++j) order[j] = static_cast<int>(j);
+        std::stable_sort(order.begin(), order.end(), [&row](int a, int b) { return row[static_cast<size_t>(a)] > row[static_cast<size_t>(b)]; });
+        std::string top;
+        for (size_t k = 0; k < std::min<size_t>(3, order.size()); ++k) {
+            const int j = order[k];
+            top += (k == 0 ? "" : k + 1 == std::min<size_t>(3, order.size()) ? ", and " : ", ") + quoted(words[static_cast<size_t>(j)]) +
+                   (j == e.selected ? " (itself)" : "") + " with weight " + Fixed(row[static_cast<size_t>(j)], 3);
+        }
+        out.live = "Selected " + who + " (token " + std::to_string(e.selected) + "). In " + view_words(e, heads) + ", " + who +
+                   " attends most to " + top + ".";
+        out.lines.push_back(out.live);
+        TextTable t;
+        t.caption = "Attention weights of " + who + ", " + view_words(e, heads) + " (each row of weights sums to 1)";
+        t.header = {"Token", "Position", "Weight"};
+        for (size_t j = 0; j < row.size(); ++j) t.rows.push_back({words[j], std::to_string(j), Fixed(row[j], 3)});
+        out.tables.push_back(std::move(t));
+    } else {
+        out.live = "No token selected. Select a word to see its attention distribution.";
+        out.lines.push_back(out.live);
+    }
+    if (model.names_referent) {
+        const ReferentAnswer a = referent_of(model, e.run);
+        if (a.it >= 0 && a.index >= 0)
+            out.lines.push_back("The model's answer: " + quoted("it") + " = " + quoted(words[static_cast<size_t>(a.index)]) +
+                                " (probability " + Fixed(100.0 * a.p, 0) + "%), read off its output at " + quoted("it") + ".");
+    }
+    if (e.evaluated_version == lesson.model_version && e.held_out.n > 0 && !e.held_out.attention_layer.empty())
+        out.lines.push_back("On " + std::to_string(e.held_out.n) + " held-out sentences this model names the referent of " + quoted("it") +
+                            " in " + Fixed(100.0 * e.held_out.accuracy, 1) + "%; its last layer's attention from " + quoted("it") +
+                            " (mean of the heads) favours the referent over the other noun in " +
+                            Fixed(100.0 * e.held_out.attention_layer.back(), 1) + "%.");
+    MatrixExport m;
+    m.kind = "explorer-attention";
+    m.title = "Attention weights, " + view_words(e, heads) + " (rows: queries, columns: keys), " + model.label;
+    m.rows = m.cols = words;
+    m.values = view_matrix(e);
+    m.attention = true;
+    m.table = false;
+    out.lines.push_back("The whole " + std::to_string(words.size()) + " × " + std::to_string(words.size()) +
+                        " attention matrix of this view can be saved as CSV or PNG.");
+    out.matrices.push_back(std::move(m));
+    return out;
+}
 
 void Widget_Explorer(Lesson& lesson, const attn::Block&) {
     const Theme& t = theme();
@@ -88,7 +183,7 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
     selector_buttons(lesson, "Head", &e.head, -1, n_heads, "mean");
 
     // The words: queries in purple, attention in orange.
-    e.row = current_row(e);
+    e.row = ExplorerRow(e);
     std::vector<std::string> words;
     for (const attn::Token& tok : e.run.tokens) words.push_back(tok.text);
     int hovered = -1;
@@ -114,7 +209,7 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
     }, &hovered, &rects, t.fonts.h2);
     if (clicked >= 0) {
         e.selected = clicked;
-        e.row = current_row(e);
+        e.row = ExplorerRow(e);
     }
     e.boxes.clear();
     for (size_t i = 0; i < rects.size(); ++i) e.boxes.push_back(TokenBox{e.run.tokens[i].text, e.run.tokens[i].id, rects[i].first, rects[i].second});
@@ -179,16 +274,9 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
         }
     }
 
-    {
-        // The view's whole attention matrix (rows attend to columns): one head, or their mean.
-        const int heads = static_cast<int>(e.run.cache.layers[static_cast<size_t>(e.layer)].attn.heads.size());
-        attn::Mat m = e.run.cache.weights(e.layer, std::max(0, e.head));
-        if (e.head < 0) {
-            for (int h = 1; h < heads; ++h) m += e.run.cache.weights(e.layer, h);
-            m /= static_cast<attn::Scalar>(heads);
-        }
-        CopyButton(lesson, "copy-attention", "Copy this attention matrix", MatrixText(m, words, words));
-    }
+    CopyButton(lesson, "copy-attention", "Copy this attention matrix", MatrixText(view_matrix(e), words, words));
+    SaveButtons(lesson, "explorer-attention", "this attention map");
+    CopyLinkButton(lesson, "explorer");
 
     // Every layer and head at once: click one to select it.
     ImGui::Dummy(ImVec2(0, 4));

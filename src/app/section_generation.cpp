@@ -725,3 +725,65 @@ void Widget_EncoderVsDecoder(Lesson& lesson, const attn::Block&) {
 }
 
 }  // namespace app
+
+namespace app {
+
+// The generation section in words: the text so far, the next token's likeliest candidates (the
+// same distribution the bars draw), the controls' values and "train it yourself".
+WidgetText Describe_Generation(Lesson& lesson) {
+    WidgetText out;
+    out.title = "A language model writing, one token at a time";
+    RefreshGeneration(lesson);
+    const Generation& g = lesson.generation;
+    if (!lesson.story_model_error.empty()) {
+        out.lines.push_back(lesson.story_model_error);
+        return out;
+    }
+    const attn::LanguageModel& m = g.model();
+    out.lines.push_back("Prompt: \"" + g.prompt + "\".");
+    out.lines.push_back("Text so far: \"" + attn::detokenize(g.ids, m.vocab) + "\" (" + std::to_string(g.ids.size()) +
+                        " tokens, " + std::to_string(static_cast<int>(g.ids.size()) - g.prompt_len) + " of them written by the model).");
+    if (!g.prompt_note.empty()) out.lines.push_back(g.prompt_note);
+    out.lines.push_back(std::string("Sampling: ") + (g.temperature <= 0 ? "greedy (temperature 0)" : "temperature " + Fixed(g.temperature, 2)) +
+                        ", " + (g.top_k > 0 ? "top " + std::to_string(g.top_k) : "all tokens") + ", seed " + std::to_string(g.seed) + ".");
+    if (g.finished) {
+        out.lines.push_back("The story is finished: the model wrote the end token.");
+    } else if (!g.drawn_from.empty()) {
+        std::vector<int> order(g.drawn_from.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+            return g.drawn_from[static_cast<std::size_t>(a)] > g.drawn_from[static_cast<std::size_t>(b)];
+        });
+        TextTable t;
+        t.caption = "The next token's likeliest candidates";
+        t.header = {"Token", "Probability"};
+        for (std::size_t k = 0; k < order.size() && k < 5; ++k) {
+            const double p = g.drawn_from[static_cast<std::size_t>(order[k])];
+            if (k > 0 && p < 0.001) break;
+            t.rows.push_back({m.vocab.piece(order[k]), Fixed(p, 3)});
+        }
+        out.live = "Next token: most likely \"" + m.vocab.piece(order[0]) + "\" with probability " +
+                   Fixed(g.drawn_from[static_cast<std::size_t>(order[0])], 3) + ".";
+        out.lines.push_back(out.live);
+        out.tables.push_back(t);
+    }
+    if (g.trainer) {
+        out.lines.push_back("Story model trained in this browser from seed " + std::to_string(g.train_seed) + ": step " +
+                            std::to_string(g.loss.size()) + " of " + std::to_string(g.trainer->steps()) +
+                            (g.held_loss.empty() ? std::string(".") : ", held-out loss " + Fixed(g.held_loss.back(), 3) + " nats per token.") +
+                            (g.running ? " Training…" : ""));
+    }
+    return out;
+}
+
+WidgetText Describe_EncoderVsDecoder(Lesson&) {
+    WidgetText out;
+    out.title = "Encoder against decoder";
+    out.lines.push_back("A BERT-style encoder (the explorer's model) lets every token look at every other, before and after it: "
+                        "its attention fills the whole square. It is made for understanding a whole text.");
+    out.lines.push_back("A GPT-style decoder (the story model) lets each token look only at itself and earlier tokens: its "
+                        "attention is a triangle, and the next token is predicted from the past alone. It is made for writing.");
+    return out;
+}
+
+}  // namespace app

@@ -68,6 +68,22 @@ void Widget_Prediction(Lesson& lesson, const attn::Block&) {
     EndCard();
 }
 
+WidgetText Describe_Prediction(Lesson& lesson) {
+    const Progress& p = lesson.progress;
+    WidgetText out;
+    out.title = "Your prediction";
+    out.lines.push_back(std::string("In \"") + kItSentence + "\", what does \"it\" refer to? Choices: the animal, the street, can't tell.");
+    const std::vector<std::string> words = split_words(kItSentence);
+    std::string clues;
+    for (int c : p.clues)
+        if (c >= 0 && c < static_cast<int>(words.size())) clues += (clues.empty() ? "" : ", ") + words[static_cast<size_t>(c)];
+    out.live = p.prediction >= 0 && p.prediction < 3 ? "Your prediction: \"it\" = " + std::string(kReferents[p.prediction]) +
+                                                           (clues.empty() ? "." : "; clues: " + clues + ".")
+                                                     : "No prediction chosen yet.";
+    out.lines.push_back(out.live);
+    return out;
+}
+
 void DrawTerms(Lesson& lesson, const attn::Block& block) {
     const Theme& t = theme();
     int& pinned = lesson.pinned_term;

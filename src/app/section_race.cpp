@@ -610,3 +610,61 @@ void Widget_Race(Lesson& lesson, const attn::Block&) {
 }
 
 }  // namespace app
+
+namespace app {
+
+// The race in words: what the table shows (the same cells, as drawn), where the figures come
+// from, and per model its accuracy at each distance.
+WidgetText Describe_Race(Lesson& lesson) {
+    WidgetText out;
+    out.title = "Transformers vs RNNs, measured";
+    const RaceView& rv = lesson.race;
+    const attn::RaceResult* r = rv.shown();
+    if (!rv.reference_error.empty()) out.lines.push_back(rv.reference_error);
+    if (!r) {
+        out.lines.push_back("No figures yet: run the race to measure them in this browser.");
+        return out;
+    }
+    if (rv.race) {
+        out.lines.push_back(rv.running ? "A race is running in this browser: training step " + std::to_string(rv.race->training_step()) +
+                                             " of " + std::to_string(r->options.steps) + "."
+                                       : std::string(rv.stopped ? "The race in this browser was stopped" : "The race ran in this browser") +
+                                             " (seed " + std::to_string(r->options.seed) + ", " + std::to_string(r->options.steps) + " steps).");
+    } else {
+        out.lines.push_back("These are the figures of a reference run, made when the lesson was built; run the race to measure them here.");
+    }
+    if (!rv.table.empty()) {
+        TextTable t;
+        t.caption = "What each model does, the verdict and the measured figure";
+        t.header = {"Property", "RNN / LSTM verdict", "RNN / LSTM measured", "Transformer verdict", "Transformer measured"};
+        for (const std::string& row : rv.table) {
+            std::vector<std::string> cells;
+            std::string::size_type at = 0;
+            for (;;) {
+                const auto bar = row.find(" | ", at);
+                cells.push_back(row.substr(at, bar == std::string::npos ? std::string::npos : bar - at));
+                if (bar == std::string::npos) break;
+                at = bar + 3;
+            }
+            t.rows.push_back(cells);
+        }
+        out.tables.push_back(t);
+    }
+    TextTable acc;
+    acc.caption = "Held-out accuracy against the distance from the referent to \"it\" (tokens)";
+    acc.header = {"Model"};
+    for (int d : r->options.distances) acc.header.push_back(std::to_string(d));
+    for (int m = 0; m < attn::kRaceModels; ++m) {
+        const attn::RaceModelResult& x = r->models[static_cast<std::size_t>(m)];
+        std::vector<std::string> row{attn::race_model_name(m)};
+        for (std::size_t d = 0; d < r->options.distances.size(); ++d)
+            row.push_back(d < x.accuracy.size() && std::isfinite(x.accuracy[d]) ? Fixed(100 * x.accuracy[d], 0) + "%" : "not measured");
+        acc.rows.push_back(row);
+    }
+    out.tables.push_back(acc);
+    for (const std::string& note : rv.notes) out.lines.push_back(note);
+    out.live = rv.running ? "" : (rv.race ? "The race finished in this browser." : "");
+    return out;
+}
+
+}  // namespace app

@@ -140,8 +140,7 @@ void vector_rows(Pipeline& pipeline, const SentenceRun& run, int hovered) {
 
 }  // namespace
 
-void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
-    const Theme& t = theme();
+void RefreshPipeline(Lesson& lesson) {
     Pipeline& p = lesson.pipeline;
     const LessonModel& model = lesson.bert_embeddings;
     if (p.dirty) {
@@ -156,6 +155,61 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
         for (int i = 0; i < positions; ++i)
             p.position_labels.push_back(i < T ? p.run.tokens[static_cast<size_t>(i)].text : std::to_string(i));
     }
+}
+
+WidgetText Describe_Pipeline(Lesson& lesson) {
+    RefreshPipeline(lesson);
+    const Pipeline& p = lesson.pipeline;
+    const SentenceRun& run = p.run;
+    const LessonModel& model = lesson.bert_embeddings;
+    WidgetText out;
+    out.title = "From text to vectors";
+    out.lines.push_back("Raw text: \"" + lesson.text + "\".");
+    if (!run.ok()) {
+        out.lines.push_back(run.error.empty() ? "Type a sentence to see it tokenized." : run.error);
+        return out;
+    }
+    const int d = static_cast<int>(run.cache.input.cols());
+    out.lines.push_back(std::to_string(run.tokens.size()) + " tokens (BERT WordPiece, uncased); a \"##\" piece continues the word before it.");
+    TextTable t;
+    t.caption = "Tokens, their IDs and the first numbers of their vectors (" + std::to_string(d) + " numbers each)";
+    t.header = {"Token", "ID", "Embedding", "+ Position", "= Input to the encoder"};
+    for (size_t i = 0; i < run.tokens.size(); ++i) {
+        const Eigen::Index r = static_cast<Eigen::Index>(i);
+        t.rows.push_back({run.tokens[i].text + (run.unknown[i] ? " (unknown to the model)" : ""), std::to_string(run.tokens[i].id),
+                          first_numbers(run.cache.embedded, r, 3) + " …", first_numbers(run.cache.positions, r, 3) + " …",
+                          first_numbers(run.cache.input, r, 3) + " …"});
+    }
+    out.tables.push_back(std::move(t));
+    if (p.selected >= 0 && p.selected < static_cast<int>(run.tokens.size()))
+        out.lines.push_back("Followed through the stages: \"" + run.tokens[static_cast<size_t>(p.selected)].text + "\".");
+    out.lines.push_back("Embeddings come from the " + model.label + (model.trained ? "" : ": random numbers until a model learns them") + ".");
+    out.lines.push_back("The positional encoding: " + std::to_string(p.positions.rows()) + " positions × " + std::to_string(d) +
+                        " dimensions, sin on even and cos on odd ones, each slower than the last; it can be saved as CSV or PNG.");
+    MatrixExport pe;
+    pe.kind = "positional-encoding";
+    pe.title = "Sinusoidal positional encoding (rows: positions, columns: dimensions)";
+    pe.rows = p.position_labels;
+    for (int c = 0; c < p.positions.cols(); ++c) pe.cols.push_back(std::to_string(c));
+    pe.values = p.positions;
+    pe.table = false;
+    out.matrices.push_back(std::move(pe));
+    MatrixExport in;
+    in.kind = "input-vectors";
+    in.title = "Input to the encoder: embedding + position (rows: tokens, columns: dimensions)";
+    for (const attn::Token& tok : run.tokens) in.rows.push_back(tok.text);
+    for (int c = 0; c < d; ++c) in.cols.push_back(std::to_string(c));
+    in.values = run.cache.input;
+    in.table = false;
+    out.matrices.push_back(std::move(in));
+    return out;
+}
+
+void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
+    const Theme& t = theme();
+    Pipeline& p = lesson.pipeline;
+    const LessonModel& model = lesson.bert_embeddings;
+    RefreshPipeline(lesson);
     BeginCard("pipeline", t.colors.accent);
     SentenceField(lesson, "Type a sentence");
     ImGui::SameLine();
@@ -262,6 +316,7 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
         Heatmap("pe", p.positions, p.position_labels, hs);
         Caption("Rows: positions (your tokens first). Columns: the " + std::to_string(d) +
                 " dimensions, sin on even and cos on odd ones, each slower than the last.");
+        SaveButtons(lesson, "positional-encoding", "the positional encoding");
     }
 
     stage_label("5", "Into the encoder ×N");

@@ -80,6 +80,62 @@ Palette dark_palette() {
     return p;
 }
 
+// High contrast (prefers-contrast: more, forced colours): black on white or white on black,
+// borders in the text colour, every hue darkened (light) or lightened (dark) to read at 7:1.
+Palette high_contrast_palette(bool dark) {
+    Palette p;
+    if (!dark) {
+        p.page = rgb(255, 255, 255);
+        p.card = rgb(255, 255, 255);
+        p.card_border = rgb(0, 0, 0);
+        p.text = rgb(0, 0, 0);
+        p.text_muted = rgb(40, 40, 48);
+        p.heading = rgb(0, 0, 0);
+        p.accent = rgb(72, 20, 170);
+        p.accent_soft = rgb(232, 224, 255);
+        p.query = rgb(80, 30, 190);
+        p.query_soft = rgb(234, 226, 255);
+        p.key = rgb(0, 88, 78);
+        p.key_soft = rgb(212, 240, 236);
+        p.value = rgb(20, 88, 24);
+        p.value_soft = rgb(216, 240, 216);
+        p.attention = rgb(214, 90, 0);
+        p.on_accent = rgb(255, 255, 255);
+        p.on_attention = rgb(0, 0, 0);
+        p.good = rgb(20, 88, 24);
+        p.bad = rgb(160, 0, 0);
+        p.warn = rgb(130, 64, 0);
+        p.heat_neg = rgb(0, 56, 160);
+        p.heat_pos = rgb(170, 0, 24);
+    } else {
+        p.page = rgb(0, 0, 0);
+        p.card = rgb(0, 0, 0);
+        p.card_border = rgb(255, 255, 255);
+        p.text = rgb(255, 255, 255);
+        p.text_muted = rgb(224, 224, 232);
+        p.heading = rgb(255, 255, 255);
+        p.accent = rgb(204, 178, 255);
+        p.accent_soft = rgb(48, 30, 92);
+        p.query = rgb(206, 184, 255);
+        p.query_soft = rgb(44, 28, 88);
+        p.key = rgb(110, 232, 214);
+        p.key_soft = rgb(8, 52, 48);
+        p.value = rgb(156, 232, 156);
+        p.value_soft = rgb(16, 52, 18);
+        p.attention = rgb(255, 172, 64);
+        p.on_accent = rgb(0, 0, 0);
+        p.on_attention = rgb(0, 0, 0);
+        p.good = rgb(156, 232, 156);
+        p.bad = rgb(255, 150, 150);
+        p.warn = rgb(255, 204, 110);
+        p.heat_neg = rgb(120, 184, 255);
+        p.heat_pos = rgb(255, 124, 134);
+    }
+    p.ink_dark = rgb(0, 0, 0);
+    p.ink_light = rgb(255, 255, 255);
+    return p;
+}
+
 ImVec4 v4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 
 }  // namespace
@@ -124,10 +180,11 @@ ImU32 HeatColor(float v) {
     return v < 0 ? Mix(p.card, p.heat_neg, -v) : Mix(p.card, p.heat_pos, v);
 }
 
-void ApplyTheme(bool dark) {
+void ApplyTheme(bool dark, bool high_contrast) {
     Theme& t = theme();
     t.dark = dark;
-    t.colors = dark ? dark_palette() : light_palette();
+    t.high_contrast = high_contrast;
+    t.colors = high_contrast ? high_contrast_palette(dark) : dark ? dark_palette() : light_palette();
     const Palette& p = t.colors;
 
     ImGuiStyle& s = ImGui::GetStyle();
@@ -150,6 +207,7 @@ void ApplyTheme(bool dark) {
     s.TabRounding = 6;
     s.CellPadding = ImVec2(10, 8);
     s.TouchExtraPadding = ImVec2(0, 0);
+    if (high_contrast) s.FrameBorderSize = s.ChildBorderSize = 1.5f;  // every field and button outlined
 
     ImVec4* c = s.Colors;
     c[ImGuiCol_Text] = v4(p.text);
@@ -159,7 +217,7 @@ void ApplyTheme(bool dark) {
     c[ImGuiCol_PopupBg] = v4(p.card);
     c[ImGuiCol_Border] = v4(p.card_border);
     c[ImGuiCol_BorderShadow] = ImVec4(0, 0, 0, 0);
-    c[ImGuiCol_FrameBg] = v4(dark ? rgb(46, 46, 54) : rgb(241, 239, 235));
+    c[ImGuiCol_FrameBg] = v4(high_contrast ? p.card : dark ? rgb(46, 46, 54) : rgb(241, 239, 235));
     c[ImGuiCol_FrameBgHovered] = v4(p.accent_soft);
     c[ImGuiCol_FrameBgActive] = v4(p.accent_soft);
     c[ImGuiCol_TitleBg] = v4(p.card);
@@ -182,7 +240,7 @@ void ApplyTheme(bool dark) {
     c[ImGuiCol_Tab] = v4(p.card);
     c[ImGuiCol_TabHovered] = v4(p.accent_soft);
     c[ImGuiCol_TabActive] = v4(p.accent_soft);
-    c[ImGuiCol_TableHeaderBg] = v4(dark ? rgb(44, 44, 52) : rgb(243, 241, 236));
+    c[ImGuiCol_TableHeaderBg] = v4(high_contrast ? p.accent_soft : dark ? rgb(44, 44, 52) : rgb(243, 241, 236));
     c[ImGuiCol_TableBorderStrong] = v4(p.card_border);
     c[ImGuiCol_TableBorderLight] = v4(p.card_border);
     c[ImGuiCol_TableRowBg] = ImVec4(0, 0, 0, 0);

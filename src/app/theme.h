@@ -32,6 +32,7 @@ struct Fonts {
 
 struct Theme {
     bool dark = false;
+    bool high_contrast = false;  // prefers-contrast: more, or forced colours
     Palette colors;
     Fonts fonts;
     float dpr = 1.0f;         // device pixel ratio the font atlas was rasterised for
@@ -40,8 +41,8 @@ struct Theme {
 
 Theme& theme();
 
-// Sets ImGui's style and the palette for light or dark.
-void ApplyTheme(bool dark);
+// Sets ImGui's style and the palette for light or dark, in high contrast when asked.
+void ApplyTheme(bool dark, bool high_contrast = false);
 
 // (Re)builds the font atlas for the given pixel ratio from the font files in dir. Text is
 // rasterised at size × dpr and drawn at 1/dpr scale, so it stays crisp on a 2× screen.

@@ -133,7 +133,7 @@ void TouchUp(TouchScroll& t, const Controls& controls, int64_t finger, ImVec2 p,
     case TouchScroll::Mode::control: t.feed.push_back({p, false}); break;
     case TouchScroll::Mode::scroll: {
         const ImVec2 v = release_velocity(t, t_ms);
-        if (length(v) >= TouchScroll::kMinFlingSpeed && t.target != 0) {
+        if (t.coast && length(v) >= TouchScroll::kMinFlingSpeed && t.target != 0) {
             t.velocity = v;
             t.flung = 0.0f;
             t.mode = TouchScroll::Mode::fling;

@@ -39,6 +39,7 @@ struct TouchScroll {
     ImVec2 pointer{-FLT_MAX, -FLT_MAX};
     bool down = false;
     std::vector<std::pair<ImVec2, bool>> feed;  // pointer states ImGui must see one frame each first
+    bool coast = true;            // a flick coasts on; false when the learner prefers reduced motion
     bool in_use = false;          // a finger is the last pointer used (the mouse takes over when it moves)
     float flung = 0.0f;           // px the last fling carried after the finger lifted
     float dragged = 0.0f;         // px the last drag scrolled while the finger was down

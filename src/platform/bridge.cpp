@@ -30,6 +30,7 @@ namespace {
 
 std::string g_result;
 int g_pending_theme = -1;  // -1 nothing pending, 0 light, 1 dark
+bool g_dark = false;       // the theme applied last (a change of contrast re-applies it)
 
 const char* reply(const json& j) {
     g_result = j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -58,6 +59,44 @@ attn::Mat matrix_from(const double* data, int rows, int cols) {
     return m;
 }
 
+json table_json(const app::TextTable& t) {
+    return json{{"caption", t.caption}, {"header", t.header}, {"rows", t.rows}};
+}
+
+// A widget's description (app/describe.h): what the text mirror shows and state().widgets reports.
+json widget_json(const app::WidgetText& w) {
+    json tables = json::array(), exports = json::array();
+    for (const app::TextTable& t : w.tables) tables.push_back(table_json(t));
+    for (const app::MatrixExport& m : w.matrices) exports.push_back(json{{"kind", m.kind}, {"title", m.title}});
+    return json{{"widget", w.widget}, {"title", w.title}, {"lines", w.lines}, {"tables", tables}, {"exports", exports}, {"live", w.live}};
+}
+
+json section_json(const app::SectionText& s) {
+    json blocks = json::array();
+    for (const app::TextBlock& b : s.blocks) {
+        json j{{"kind", b.kind}};
+        if (!b.text.empty()) j["text"] = b.text;
+        if (!b.title.empty()) j["title"] = b.title;
+        if (!b.name.empty()) j["name"] = b.name;
+        if (!b.items.empty()) j["items"] = b.items;
+        if (b.kind == "table") j["table"] = table_json(b.table);
+        if (b.kind == "quiz") {
+            j["correct"] = b.correct;
+            j["chosen"] = b.chosen;
+            j["feedback"] = b.feedback;
+        }
+        if (b.kind == "widget") j["widget"] = widget_json(b.widget);
+        blocks.push_back(std::move(j));
+    }
+    return json{{"id", s.id}, {"title", s.title}, {"problems", s.problems}, {"banner", s.banner}, {"blocks", blocks}};
+}
+
+std::string hex_color(ImU32 c) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "#%02x%02x%02x", (c >> IM_COL32_R_SHIFT) & 0xFF, (c >> IM_COL32_G_SHIFT) & 0xFF, (c >> IM_COL32_B_SHIFT) & 0xFF);
+    return buf;
+}
+
 json view_json(const app::View& v) {
     json j{{"section", v.section}, {"text", v.text}};
     if (!v.is_default_token && v.token >= 0) j["token"] = v.token;
@@ -68,6 +107,11 @@ json view_json(const app::View& v) {
         j["k"] = v.k;
         j["v"] = v.v;
     }
+    // The encoder block: 1-based block, stage and box as the URL carries them.
+    if (v.encoder_n >= 0) j["n"] = v.encoder_n;
+    if (v.encoder_block >= 0) j["block"] = v.encoder_block + 1;
+    if (v.encoder_stage >= 0) j["stage"] = v.encoder_stage;
+    if (v.encoder_box >= 0) j["box"] = v.encoder_box;
     return j;
 }
 
@@ -177,6 +221,60 @@ LESSON_EXPORT const char* lesson_edit_end(const char* text, int apply, int tab) 
 }
 
 LESSON_EXPORT void lesson_set_theme(int dark) { g_pending_theme = dark ? 1 : 0; }
+
+// The learner's preferences: high contrast (prefers-contrast: more, forced colours) and reduced
+// motion (prefers-reduced-motion: reduce).
+LESSON_EXPORT void lesson_set_preferences(int high_contrast, int reduced_motion) {
+    app::Lesson& lesson = platform::lesson();
+    if (lesson.high_contrast != (high_contrast != 0) && g_pending_theme < 0) g_pending_theme = g_dark ? 1 : 0;
+    lesson.high_contrast = high_contrast != 0;
+    lesson.reduced_motion = reduced_motion != 0;
+}
+
+// The current section as text (app/describe.h), and the control with the keyboard focus: what
+// the page's text mirror shows and announces.
+LESSON_EXPORT const char* lesson_mirror() {
+    app::Lesson& lesson = platform::lesson();
+    json out = section_json(app::DescribeSection(lesson));
+    const ImGuiContext* g = ImGui::GetCurrentContext();
+    json focus = nullptr;
+    if (g && g->NavId && !g->NavDisableHighlight)
+        if (const app::ControlInfo* c = app::FindControl(lesson.controls, g->NavId))
+            focus = json{{"id", hex_id(c->imgui_id)}, {"kind", c->kind}, {"label", c->label}, {"value", c->value}, {"disabled", c->disabled}};
+    out["focus"] = focus;
+    return reply(out);
+}
+
+// The matrices export() can save: [{kind, title}], from every section.
+LESSON_EXPORT const char* lesson_exports() {
+    json out = json::array();
+    for (const app::MatrixExport& m : app::Exports(platform::lesson())) out.push_back(json{{"kind", m.kind}, {"title", m.title}});
+    return reply(out);
+}
+
+// One matrix by kind: its numbers and labels (for the page to draw a PNG), its CSV, and the
+// theme's colours of its scale.
+LESSON_EXPORT const char* lesson_export(const char* kind) {
+    app::MatrixExport m;
+    const std::string k = kind ? kind : "";
+    if (!app::FindExport(platform::lesson(), k, m)) {
+        std::string kinds;
+        for (const app::MatrixExport& e : app::Exports(platform::lesson())) kinds += (kinds.empty() ? "" : ", ") + e.kind;
+        return error_reply("export: there is no matrix \"" + k.substr(0, 60) + "\"; there are: " + kinds);
+    }
+    const app::Palette& p = app::theme().colors;
+    return reply(json{{"kind", m.kind}, {"title", m.title}, {"rows", m.rows}, {"cols", m.cols}, {"values", matrix_json(m.values)},
+                      {"attention", m.attention}, {"csv", app::ExportCsv(m)},
+                      {"colors", json{{"background", hex_color(p.card)}, {"text", hex_color(p.text)}, {"muted", hex_color(p.text_muted)},
+                                      {"attention", hex_color(p.attention)}, {"negative", hex_color(p.heat_neg)},
+                                      {"positive", hex_color(p.heat_pos)}, {"border", hex_color(p.card_border)}}}});
+}
+
+// A quiz answered from the page's text mirror. Returns {"ok": true} or {"error": message}.
+LESSON_EXPORT const char* lesson_answer_quiz(const char* quiz, int option) {
+    if (!app::AnswerQuiz(platform::lesson(), quiz ? quiz : "", option)) return error_reply("answerQuiz: there is no such quiz or answer");
+    return reply(json{{"ok", true}});
+}
 
 LESSON_EXPORT const char* lesson_frame_times() {
     const platform::FrameTimes& t = platform::frame_times();
@@ -311,7 +409,9 @@ json generation_json(const app::Lesson& lesson) {
 
 LESSON_EXPORT const char* lesson_state() {
     app::RefreshGeneration(platform::lesson());  // the next token's distribution, even before the section is drawn
-    const app::Lesson& lesson = platform::lesson();
+    app::Lesson& lesson = platform::lesson();
+    json widgets = json::array();
+    for (const app::WidgetText& w : app::DescribeWidgets(lesson)) widgets.push_back(widget_json(w));
     const app::Explorer& e = lesson.explorer;
     const app::EncoderView& v = lesson.encoder;
     json tokens = json::array();
@@ -319,8 +419,9 @@ LESSON_EXPORT const char* lesson_state() {
         tokens.push_back(json{{"text", b.text}, {"id", b.id}, {"x", b.min.x}, {"y", b.min.y}, {"w", b.max.x - b.min.x}, {"h", b.max.y - b.min.y}});
     if (e.boxes.empty())  // the explorer is not on screen: tokens without rectangles
         for (const attn::Token& t : e.run.tokens) tokens.push_back(json{{"text", t.text}, {"id", t.id}});
+    lesson.refresh_explorer();
     json row = json::array();
-    for (double w : e.row) row.push_back(w);
+    for (double w : app::ExplorerRow(e)) row.push_back(w);  // from the model, drawn or not
     json controls = json::array();
     for (const app::ControlInfo& c : lesson.controls.frame)
         controls.push_back(json{{"id", hex_id(c.imgui_id)}, {"kind", c.kind}, {"label", c.label}, {"value", c.value},
@@ -366,7 +467,10 @@ LESSON_EXPORT const char* lesson_state() {
                       {"worked", json{{"q", matrix_json(lesson.worked.q)}, {"k", matrix_json(lesson.worked.k)},
                                       {"v", matrix_json(lesson.worked.v)}, {"step", lesson.worked.step}, {"scaled", lesson.worked.scaled}}},
                       {"editing", lesson.edit.active},
-                      {"encoder", json{{"n", v.n}, {"block", v.layer}, {"stage", v.stage}, {"change", v.change},
+                      {"widgets", widgets},
+                      {"preferences", json{{"dark", app::theme().dark}, {"highContrast", app::theme().high_contrast},
+                                           {"reducedMotion", lesson.reduced_motion}, {"pixelRatio", app::theme().dpr}}},
+                      {"encoder", json{{"n", v.n}, {"block", v.layer}, {"stage", v.stage}, {"box", v.selected_box}, {"change", v.change},
                                        {"more", json{{"x", v.more_min.x}, {"y", v.more_min.y},
                                                      {"w", v.more_max.x - v.more_min.x}, {"h", v.more_max.y - v.more_min.y}}}}}});
 }
@@ -483,6 +587,10 @@ LESSON_EXPORT const char* lesson_set_view(const char* text) {
             v.is_default_head = false;
             v.head = head;
         }
+        read("n", v.encoder_n, 0);
+        read("block", v.encoder_block, 1);
+        read("stage", v.encoder_stage, 0);
+        read("box", v.encoder_box, 0);
         for (const auto& [key, out] : {std::pair{"q", &v.q}, std::pair{"k", &v.k}, std::pair{"v", &v.v}}) {
             const auto it = j.find(key);
             if (it == j.end()) continue;
@@ -502,6 +610,13 @@ LESSON_EXPORT const char* lesson_set_view(const char* text) {
 LESSON_EXPORT void lesson_copied(int ok) {
     app::Lesson::Clipboard& c = platform::lesson().clipboard;
     c.status = ok ? "Copied ✓" : "The browser did not allow copying";
+    c.status_time = -1;
+}
+
+// The page saved a matrix as a file (ok = 1), or could not.
+LESSON_EXPORT void lesson_saved(int ok, const char* name) {
+    app::Lesson::Clipboard& c = platform::lesson().clipboard;
+    c.status = ok ? std::string("Saved ") + (name ? name : "") + " ✓" : "The file could not be saved";
     c.status_time = -1;
 }
 
@@ -574,7 +689,8 @@ void init() {
 
 void apply_pending_theme() {
     if (g_pending_theme < 0) return;
-    app::ApplyTheme(g_pending_theme == 1);
+    g_dark = g_pending_theme == 1;
+    app::ApplyTheme(g_dark, platform::lesson().high_contrast);
     g_pending_theme = -1;
 }
 
@@ -618,6 +734,19 @@ void after_frame() {
         lesson_copied(1);
 #endif
         lesson.clipboard.pending.clear();
+    }
+    if (lesson.clipboard.link) {
+        lesson.clipboard.link = false;
+#ifdef __EMSCRIPTEN__
+        js_call_hook("copyLink", view.c_str());  // the page copies its address; answers with lesson_copied
+#else
+        lesson_copied(0);  // no address natively
+#endif
+    }
+    if (!lesson.download.kind.empty()) {
+        const std::string request = json{{"kind", lesson.download.kind}, {"format", lesson.download.format}}.dump();
+        lesson.download = app::Lesson::Download{};
+        js_call_hook("download", request.c_str());
     }
     if (lesson.progress_dirty) {
         lesson.progress_dirty = false;

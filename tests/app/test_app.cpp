@@ -11,6 +11,7 @@
 #include <imgui_internal.h>
 
 #include <cfloat>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -193,13 +194,14 @@ TEST_CASE("no ImGui id is submitted twice in a frame, in any section or widget s
 
 // [SECTION] Contrast by construction -------------------------------------------------------------------
 
-TEST_CASE("TextOn: text on every filled colour the lesson draws reads at 4.5:1 or better, in both themes") {
+TEST_CASE("TextOn: text on every filled colour the lesson draws reads at 4.5:1 or better, in every theme") {
     // WCAG 2.1's own examples of the formula: black on white is 21:1, #777 on white 4.48:1.
     CHECK(app::ContrastRatio(IM_COL32(0, 0, 0, 255), IM_COL32(255, 255, 255, 255)) == Approx(21.0).epsilon(1e-6));
     CHECK(app::ContrastRatio(IM_COL32(0x77, 0x77, 0x77, 255), IM_COL32(255, 255, 255, 255)) == Approx(4.48).epsilon(2e-3));
     ImGui::CreateContext();
-    for (const bool dark : {false, true}) {
-        app::ApplyTheme(dark);
+    for (const int mode : {0, 1, 2, 3}) {  // light, dark, and both in high contrast
+        const bool dark = (mode & 1) != 0;
+        app::ApplyTheme(dark, (mode & 2) != 0);
         const app::Palette& p = app::theme().colors;
         std::vector<ImU32> backgrounds = {p.page, p.card, p.accent, p.accent_soft, p.query, p.query_soft, p.key, p.key_soft,
                                           p.value, p.value_soft, p.attention, p.good, p.bad, p.warn,
@@ -225,6 +227,126 @@ TEST_CASE("TextOn: text on every filled colour the lesson draws reads at 4.5:1 o
                 ++pairs;
             }
         CHECK(pairs > 3000);
+    }
+    ImGui::DestroyContext();
+}
+
+// [SECTION] The lesson as text (describe.h) ----------------------------------------------------------
+
+TEST_CASE("every section describes itself: the lesson file's blocks in order, and each widget's live state") {
+    Headless h(1280, 800, false);
+    app::Lesson& l = h.lesson;
+    for (const app::SectionInfo& s : app::sections()) {
+        l.go_to(s.id);
+        const app::SectionText text = app::DescribeSection(l);
+        const attn::DocSection* doc = l.doc.find(s.id);
+        REQUIRE(doc != nullptr);
+        INFO("section " << s.id);
+        CHECK(text.id == s.id);
+        CHECK(text.title == doc->title);
+        REQUIRE(text.blocks.size() == doc->blocks.size());
+        for (size_t i = 0; i < doc->blocks.size(); ++i) {
+            const attn::Block& b = doc->blocks[i];
+            if (b.kind == attn::Block::Kind::Paragraph || b.kind == attn::Block::Kind::Subheading) CHECK(text.blocks[i].text == b.text);
+            if (b.kind == attn::Block::Kind::Widget) {
+                CHECK(text.blocks[i].kind == "widget");
+                CHECK(!text.blocks[i].widget.title.empty());
+                CHECK(!text.blocks[i].widget.lines.empty());
+            }
+        }
+    }
+}
+
+TEST_CASE("the explorer in words: the selected token's weights are the mean of the model's heads, written to 3 decimals") {
+    Headless h(1280, 800, false);
+    app::Lesson& l = h.lesson;
+    l.go_to("attention-explorer");
+    const app::WidgetText w = app::DescribeWidget(l, "explorer");
+    const app::SentenceRun& run = l.explorer.run;
+    const int it = app::find_token(run, "it"), animal = app::find_token(run, "animal");
+    REQUIRE(it >= 0);
+    REQUIRE(animal >= 0);
+    REQUIRE(l.explorer.selected == it);
+    // The mean over the last layer's heads, summed here from the cache's weights.
+    const attn::LayerCache& last = run.cache.layers.back();
+    double weight = 0;
+    for (const attn::AttentionCache& head : last.attn.heads) weight += static_cast<double>(head.weights(it, animal));
+    weight /= static_cast<double>(last.attn.heads.size());
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "\"animal\" with weight %.3f", weight);
+    CHECK(w.live.find(expected) != std::string::npos);
+    REQUIRE(w.tables.size() == 1);
+    REQUIRE(w.tables[0].rows.size() == run.tokens.size());
+    CHECK(w.tables[0].rows[static_cast<size_t>(animal)][2] == app::Fixed(weight, 3));
+    // Head 3 of layer 1: the export holds that head's weights exactly.
+    l.explorer.layer = 0;
+    l.explorer.head = 2;
+    app::MatrixExport m;
+    REQUIRE(app::FindExport(l, "explorer-attention", m));
+    CHECK(m.values.isApprox(run.cache.layers[0].attn.heads[2].weights, 0.0f));
+}
+
+TEST_CASE("CSV export: labels quoted as RFC 4180 asks, every digit of a float, the worked weights as worked by hand") {
+    app::MatrixExport m;
+    m.rows = {",", "say \"hi\""};
+    m.cols = {"a", " b"};
+    m.values.resize(2, 2);
+    m.values << 0.5f, -1.25f, 0.1f, 3.0f;
+    CHECK(app::ExportCsv(m) == ",a,\" b\"\r\n\",\",0.5,-1.25\r\n\"say \"\"hi\"\"\",0.100000001,3\r\n");
+    Headless h(1280, 800, false);
+    app::MatrixExport w;
+    REQUIRE(app::FindExport(h.lesson, "worked-weights", w));
+    // softmax(Q Kᵀ / √3) of the lesson's numbers, by hand.
+    const double q[2][3] = {{0.9, 0.2, 0.5}, {0.3, 0.8, 0.4}}, k[2][3] = {{0.7, 0.4, 0.6}, {0.2, 0.9, 0.3}};
+    for (int i = 0; i < 2; ++i) {
+        double s[2];
+        for (int j = 0; j < 2; ++j) s[j] = (q[i][0] * k[j][0] + q[i][1] * k[j][1] + q[i][2] * k[j][2]) / std::sqrt(3.0);
+        const double z = std::exp(s[0]) + std::exp(s[1]);
+        for (int j = 0; j < 2; ++j) CHECK(static_cast<double>(w.values(i, j)) == Approx(std::exp(s[j]) / z).epsilon(1e-6));
+    }
+    CHECK(w.rows == std::vector<std::string>{"Thinking", "Machines"});
+}
+
+TEST_CASE("links: the encoder's blocks, block, stage and box travel in a view; values out of range are refused and said") {
+    Headless h(1280, 800, false);
+    app::Lesson& l = h.lesson;
+    l.encoder.n = 4;
+    l.encoder.layer = 2;
+    l.encoder.stage = 3;
+    l.encoder.selected_box = 2;
+    l.explorer.head = 1;
+    const app::View v = app::CurrentView(l);
+    struct Other {
+        app::Lesson lesson;
+    } other;  // a second lesson, as a link opens it (no second ImGui context)
+    other.lesson.load(ATTN_SOURCE_DIR "/lessons/attention-lesson.md", ATTN_VOCAB_PATH, ATTN_SOURCE_DIR "/lessons/models/coref.bin",
+                      ATTN_SOURCE_DIR "/lessons/models/coref-vocab.txt");
+    CHECK(app::ApplyView(other.lesson, v).empty());
+    CHECK(other.lesson.encoder.n == 4);
+    CHECK(other.lesson.encoder.layer == 2);
+    CHECK(other.lesson.encoder.stage == 3);
+    CHECK(other.lesson.encoder.selected_box == 2);
+    CHECK(other.lesson.explorer.head == 1);
+    app::View bad;
+    bad.encoder_n = 9;
+    bad.encoder_stage = 6;
+    const std::string problems = app::ApplyView(other.lesson, bad);
+    CHECK(problems.find("n") != std::string::npos);
+    CHECK(problems.find("stage") != std::string::npos);
+    CHECK(other.lesson.encoder.n == 4);
+}
+
+TEST_CASE("high contrast: body text, muted text and headings read at 7:1 (WCAG AAA) on the page and on cards") {
+    ImGui::CreateContext();
+    for (const bool dark : {false, true}) {
+        app::ApplyTheme(dark, true);
+        const app::Palette& p = app::theme().colors;
+        for (ImU32 bg : {p.page, p.card})
+            for (ImU32 fg : {p.text, p.text_muted, p.heading, p.accent, p.query, p.key, p.value, p.good, p.bad, p.warn}) {
+                INFO((dark ? "dark" : "light") << ": " << std::hex << fg << " on " << bg);
+                CHECK(app::ContrastRatio(fg, bg) >= 7.0);
+            }
+        CHECK(app::ContrastRatio(p.card_border, p.card) >= 7.0);  // outlines are seen
     }
     ImGui::DestroyContext();
 }
