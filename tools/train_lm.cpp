@@ -7,11 +7,14 @@
 // loss per token, the share of greedy continuations the grammar derives, and the share of
 // "…because it was too" prompts whose adjective fits the subject or the place.
 #include "core/lm.h"
+#include "core/serialize.h"
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 int main(int argc, char** argv) {
     if (argc < 4) {
@@ -50,6 +53,32 @@ int main(int argc, char** argv) {
                     "adjective after \"...it was too\" fits %.4f\n",
                     ev.n, ev.loss, ev.derivable, ev.adjective_fits);
         for (const auto& f : ev.failures) std::printf("  not derivable: %s\n", f.c_str());
+        // The file stores float16: every greedy continuation of the rounded model must be the
+        // float32 one's (the story cut after each of its words, and before its adjective).
+        attn::LanguageModel rounded = model;
+        rounded.params = attn::rounded_to_half(model.params);
+        const attn::SamplingOptions greedy{0.0, 0};
+        attn::Rng unused(0);
+        auto continuation = [&](const attn::LanguageModel& m, const std::string& prompt) {
+            std::vector<int> ids = attn::encode_prompt(prompt, tokenizer, m.vocab);
+            attn::generate(m, ids, m.params.config.max_len, greedy, unused);
+            return ids;
+        };
+        int changed = 0, compared = 0;
+        for (const attn::Story& s : held_out) {
+            std::vector<std::string> prompts{s.prompt_to_adjective};
+            std::string prefix;
+            for (const std::string& w : attn::story_words(s.text)) {
+                prefix += (prefix.empty() ? "" : " ") + w;
+                prompts.push_back(prefix);
+            }
+            for (const std::string& prompt : prompts) {
+                changed += continuation(model, prompt) != continuation(rounded, prompt);
+                ++compared;
+            }
+        }
+        std::printf("float16 storage: %d of %d greedy continuations changed\n", changed, compared);
+        if (changed != 0) throw std::runtime_error("float16 storage would change the model's continuations");
         attn::save_lm(model, argv[2], argv[3]);
         std::printf("wrote %s and %s\n", argv[2], argv[3]);
     } catch (const std::exception& e) {

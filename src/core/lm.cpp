@@ -281,7 +281,7 @@ LmEvaluation evaluate_lm(const LanguageModel& model, const std::vector<Story>& s
 // [SECTION] Files
 
 void save_lm(const LanguageModel& model, const std::string& params_path, const std::string& vocab_path) {
-    save_params(params_path, model.params);
+    save_params(params_path, model.params, Storage::float16);  // train_lm checks the continuations are unchanged
     std::ofstream f(vocab_path, std::ios::binary);
     f << model.vocab.to_text();
     if (!f) throw std::runtime_error("cannot write " + vocab_path);
