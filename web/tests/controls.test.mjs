@@ -78,9 +78,9 @@ async function restore(page, section, size, finger = null) {
   }
   await page.evaluate((s) => window.lesson.goTo(s), section);
   await frames(page, 2);
-  // Training started by a press runs for a while and swaps the Train buttons for Stop: press Stop.
+  // Training (or the race) started by a press runs for a while and swaps its button for Stop: press Stop.
   const now = await state(page);
-  if (now.training.running || now.generation.training.running) {
+  if (now.training.running || now.generation.training.running || (now.race && now.race.running)) {
     const stop = (await state(page)).controls.find((c) => c.label === 'Stop');
     if (stop) await press(page, await reveal(page, stop.id, { width: size.width, height: size.height, finger }), finger);
   }
