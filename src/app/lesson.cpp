@@ -466,8 +466,10 @@ void CopyLinkButton(Lesson& lesson, const char* where) {
 
 void SaveButtons(Lesson& lesson, const std::string& kind, const char* what) {
     Lesson::Clipboard& c = lesson.clipboard;  // its status line says "Saved …" beside the button
-    ImGui::PushID(kind.c_str());
-    const std::string png = std::string("Save ") + what + " as PNG";
+    // One pair per widget, with ids that stay the same while the kind and label follow the view
+    // (the encoder's box, the worked example's step): the keyboard focus and tests keep them.
+    ImGui::PushID("save");
+    const std::string png = std::string("Save ") + what + " as PNG###png";
     const std::string png_id = "save:" + kind + ".png", csv_id = "save:" + kind + ".csv";
     if (SmallButton(png.c_str(), "button", c.source == png_id ? c.status : "")) {
         lesson.download = Lesson::Download{kind, "png"};
