@@ -6,7 +6,7 @@
 // Usage: node web/bench/run.mjs [--native FILE] [--json FILE]   (scripts/bench runs it)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launch, serve } from '../tests/harness.mjs';
+import { ROOT, launch, sectionFrameTimes, serve } from '../tests/harness.mjs';
 import { pageWeight, formatWeight } from '../tools/page-weight.mjs';
 
 const args = process.argv.slice(2);
@@ -66,16 +66,9 @@ try {
     out.push('== Frame time: CPU time per frame, 2.5 s per section, pointer over the canvas');
     report.frames = {};
     for (const id of sections) {
-      await page.evaluate((s) => window.lesson.goTo(s), id);
-      await page.waitForTimeout(300);
-      const before = (await page.evaluate(() => window.lesson.frameTimes())).count;
-      await page.mouse.move(640, 400);
-      await page.waitForTimeout(2500);
-      const t = await page.evaluate(() => window.lesson.frameTimes());
-      const fresh = t.ms.slice(-Math.min(t.count - before, t.ms.length)).sort((a, b) => a - b);
-      const q = (p) => fresh[Math.min(fresh.length - 1, Math.floor(p * fresh.length))];
-      report.frames[id] = { median: q(0.5), p95: q(0.95), frames: fresh.length };
-      out.push(`${id.padEnd(22)} median ${q(0.5).toFixed(2)} ms  p95 ${q(0.95).toFixed(2)} ms  (${fresh.length} frames; budget 16.7 / 33.3 ms)`);
+      const f = await sectionFrameTimes(page, id);
+      report.frames[id] = f;
+      out.push(`${id.padEnd(22)} median ${f.median.toFixed(2)} ms  p95 ${f.p95.toFixed(2)} ms  (${f.frames} frames; budget 16.7 / 33.3 ms)`);
     }
     out.push('');
     await context.close();

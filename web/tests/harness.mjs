@@ -73,6 +73,20 @@ export async function canvasStats(page) {
   }
 }
 
+// CPU time of the frames a section draws in 2.5 s with the pointer over the canvas: the median,
+// the 95th percentile and how many frames (for the frame-budget test and scripts/bench).
+export async function sectionFrameTimes(page, id) {
+  await page.evaluate((s) => window.lesson.goTo(s), id);
+  await page.waitForTimeout(300);
+  const before = (await page.evaluate(() => window.lesson.frameTimes())).count;
+  await page.mouse.move(640, 400);
+  await page.waitForTimeout(2500);
+  const t = await page.evaluate(() => window.lesson.frameTimes());
+  const fresh = t.ms.slice(-Math.min(t.count - before, t.ms.length)).sort((a, b) => a - b);
+  const q = (p) => fresh[Math.min(fresh.length - 1, Math.floor(p * fresh.length))];
+  return { median: q(0.5), p95: q(0.95), frames: fresh.length };
+}
+
 // Waits until the lesson has drawn n more frames (a click is seen on one frame and acted on
 // at the next; headless software rendering can be slow, so fixed sleeps are not enough).
 export async function frames(page, n = 3) {
