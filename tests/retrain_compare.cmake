@@ -1,14 +1,15 @@
-# Retrains the lesson's "it" model exactly as scripts/train does (default steps and seed) into a
-# scratch folder and requires the same bytes as the shipped lessons/models/ files.
-#   cmake -DTRAIN=<train_coref> -DVOCAB=<vocab.txt> -DSOURCE=<repo> -DOUT=<scratch dir> -P retrain_compare.cmake
+# Retrains one of the lesson's shipped models exactly as scripts/train does (default steps and
+# seed) into a scratch folder and requires the same bytes as its lessons/models/ files.
+#   cmake -DTRAIN=<train_coref|train_lm> -DMODEL=<coref|story> -DVOCAB=<vocab.txt> -DSOURCE=<repo>
+#         -DOUT=<scratch dir> -P retrain_compare.cmake
 file(REMOVE_RECURSE "${OUT}")
 file(MAKE_DIRECTORY "${OUT}")
-execute_process(COMMAND "${TRAIN}" "${VOCAB}" "${OUT}/coref.bin" "${OUT}/coref-vocab.txt"
+execute_process(COMMAND "${TRAIN}" "${VOCAB}" "${OUT}/${MODEL}.bin" "${OUT}/${MODEL}-vocab.txt"
                 RESULT_VARIABLE rc OUTPUT_VARIABLE log ERROR_VARIABLE log)
 if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "train_coref failed (${rc}):\n${log}")
+  message(FATAL_ERROR "${TRAIN} failed (${rc}):\n${log}")
 endif()
-foreach(name coref.bin coref-vocab.txt)
+foreach(name ${MODEL}.bin ${MODEL}-vocab.txt)
   execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${OUT}/${name}" "${SOURCE}/lessons/models/${name}"
                   RESULT_VARIABLE differ)
   if(NOT differ EQUAL 0)
@@ -17,4 +18,4 @@ foreach(name coref.bin coref-vocab.txt)
     message(FATAL_ERROR "retrained ${name} (${got} bytes) differs from lessons/models/${name} (${want} bytes)\n${log}")
   endif()
 endforeach()
-message(STATUS "retrained coref.bin and coref-vocab.txt are byte for byte the shipped files")
+message(STATUS "retrained ${MODEL}.bin and ${MODEL}-vocab.txt are byte for byte the shipped files")
