@@ -5,7 +5,13 @@
 (function () {
   'use strict';
   const SOURCE = 'attention-lesson';
-  const MAX_TEXT = 400;  // bytes, as the lesson itself enforces
+  // The input limits, defined once in the library (core/limits.h) and read from it at start:
+  // {textBytes, bertTokens, bertPieces, promptBytes, addressTextBytes, attentionSide, cellMin, cellMax}.
+  let limits = null;
+  const utf8 = new TextEncoder();
+  // UTF-8 bytes of s, counted only up to max: a UTF-16 unit is at least one byte, so a longer
+  // string is over the limit without being encoded.
+  const bytesOver = (s, max) => (s.length > max ? s.length : utf8.encode(s).length);
   const STORAGE_KEY = 'attention-lesson/progress/v1';
   let resolveReady, rejectReady;
   const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
@@ -70,11 +76,19 @@
     }
   }
 
-  // C strings end at NUL, so NUL characters are dropped here (the tokenizer drops them anyway).
-  function checkText(s, what) {
+  // Text for the library: a string of at most maxBytes UTF-8 bytes (the lesson's text limit by
+  // default). Lone surrogates, which UTF-8 cannot hold, become U+FFFD, as TextEncoder writes
+  // them; C strings end at NUL, so NUL characters are dropped (the tokenizer drops them anyway).
+  function checkText(s, what, maxBytes) {
     if (typeof s !== 'string') throw new TypeError(`${what}: expected a string`);
-    if (s.length > 100000) throw new RangeError(`${what}: the text is ${s.length} characters long; at most ${MAX_TEXT} bytes are taken`);
-    return s.replace(/\u0000/g, '');
+    const max = maxBytes || limits.textBytes;
+    const n = bytesOver(s, max);
+    if (n > max) {
+      throw new RangeError(`${what}: the text is ${s.length > max ? 'at least ' : ''}${n.toLocaleString('en')} bytes long; at most ${max.toLocaleString('en')} bytes are taken`);
+    }
+    const wellFormed = typeof s.toWellFormed === 'function' ? s.toWellFormed()
+      : s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+    return wellFormed.replace(/\u0000/g, '');
   }
 
   // The address follows the view (section, sentence, the explorer's token, layer and head, the
@@ -90,7 +104,11 @@
     const url = new URL(window.location.href);
     for (const key of VIEW_KEYS) url.searchParams.delete(key);
     url.searchParams.set('section', view.section);
-    if (view.text && view.text !== DEFAULT_TEXT) url.searchParams.set('text', view.text);
+    // A text longer than the address keeps (a paragraph) is left out of it: servers refuse
+    // addresses that long, so the link would not open.
+    if (view.text && view.text !== DEFAULT_TEXT && bytesOver(view.text, limits.addressTextBytes) <= limits.addressTextBytes) {
+      url.searchParams.set('text', view.text);
+    }
     for (const key of ['token', 'layer', 'head']) if (Number.isInteger(view[key])) url.searchParams.set(key, String(view[key]));
     for (const key of ['q', 'k', 'v']) {
       if (Array.isArray(view[key])) url.searchParams.set(key, view[key].map((x) => Number(x.toFixed(3))).join(','));
@@ -148,13 +166,15 @@
     if (section === null || !lesson.goTo(section)) lesson.goTo('intro');
     const text = p.get('text');
     const wanted = text === null ? DEFAULT_TEXT : text;
-    if (wanted.length <= 4 * MAX_TEXT && wanted !== parseReply(call('lesson_state', 'string', [], [])).text) lesson.setText(wanted);
+    if (wanted !== parseReply(call('lesson_state', 'string', [], [])).text) lesson.setText(wanted);
     applyView(viewFromParams(p));
   }
 
   const lesson = {
     ready,
     get version() { return started ? call('lesson_version', 'string', [], []) : undefined; },
+    // The input limits (bytes of text, BERT's tokens, the attention matrices' side, the cells' range).
+    get limits() { return limits ? Object.assign({}, limits) : undefined; },
     sections() { return parseReply(call('lesson_sections', 'string', [], [])); },
     goTo(id) {
       if (typeof id !== 'string' || id.length > 64) return false;
@@ -171,7 +191,7 @@
     },
     tokenize(s) {
       const r = parseReply(call('lesson_tokenize', 'string', ['string'], [checkText(s, 'tokenize')]));
-      return { tokens: r.tokens, ids: r.ids };
+      return { tokens: r.tokens, ids: r.ids, truncated: r.truncated, dropped: r.dropped };
     },
     attention(Q, K, V, mask) {
       const q = toMatrix('Q', Q), k = toMatrix('K', K), v = toMatrix('V', V);
@@ -204,9 +224,9 @@
       const maxTokens = num(o.maxTokens, 48, 'maxTokens', true);
       if (seed < 0 || seed > 2147483647) throw new RangeError('generate: seed must be from 0 to 2147483647');
       return parseReply(call('lesson_generate', 'string', ['string', 'number', 'number', 'number', 'number'],
-        [checkText(prompt, 'generate'), temperature, topK, seed, maxTokens]));
+        [checkText(prompt, 'generate', limits.promptBytes), temperature, topK, seed, maxTokens]));
     },
-    nextToken(prompt) { return parseReply(call('lesson_next_token', 'string', ['string'], [checkText(prompt, 'nextToken')])); },
+    nextToken(prompt) { return parseReply(call('lesson_next_token', 'string', ['string'], [checkText(prompt, 'nextToken', limits.promptBytes)])); },
     frameTimes() { return parseReply(call('lesson_frame_times', 'string', [], [])); },
     // The learner's progress as it is kept: {visited, quiz, first, round, prediction, clues}.
     progress() { return parseReply(call('lesson_progress', 'string', [], [])); },
@@ -282,13 +302,14 @@
     const text = params.get('text');
     if (text !== null) {
       let message = null;
-      if (text.length > 4 * MAX_TEXT) message = `The sentence in the link is ${text.length.toLocaleString('en')} characters long; the lesson takes at most ${MAX_TEXT}, so it kept its own sentence.`;
+      const n = bytesOver(text, limits.textBytes);
+      if (n > limits.textBytes) message = `The sentence in the link is ${n.toLocaleString('en')} bytes long; the lesson takes at most ${limits.textBytes.toLocaleString('en')}, so it kept its own sentence.`;
       else if (text.includes('\uFFFD')) message = 'The sentence in the link contains characters that could not be read (broken encoding); they were dropped.';
       if (message) {
         reportError(message);
         Module.ccall('lesson_set_banner', null, ['string'], [message]);
       }
-      if (text.length <= 4 * MAX_TEXT) {
+      if (n <= limits.textBytes) {
         const r = lesson.setText(text);
         if (typeof r === 'string') {
           reportError(r);
@@ -372,7 +393,7 @@
     if (!m || typeof m !== 'object' || Array.isArray(m) || typeof m.type !== 'string') return;
     if (m.type === 'goto' && typeof m.section === 'string' && m.section.length <= 64) {
       lesson.goTo(m.section);
-    } else if (m.type === 'setText' && typeof m.text === 'string' && m.text.length <= 4 * MAX_TEXT) {
+    } else if (m.type === 'setText' && typeof m.text === 'string') {
       const r = lesson.setText(m.text);
       if (typeof r === 'string') reportError(r);
     }
@@ -732,6 +753,7 @@
   Module.lessonHooks = {
     init() {
       started = true;
+      limits = parseReply(Module.ccall('lesson_limits', 'string', [], []));
       setupPreferences();
       applyTheme();
       setupTextEdit();

@@ -106,7 +106,10 @@ void ResetQuiz(Lesson& lesson) {
 Lesson::Lesson() {
     worked.reset();
     untrained = random_model(20241128);
+    // The text-to-vectors page reads as much of a text as BERT does: its positions are
+    // sinusoidal, so the same weights take any length.
     bert_embeddings = untrained;
+    bert_embeddings.params.config.max_len = attn::limits::kBertPieces;
 }
 
 namespace {
@@ -204,10 +207,9 @@ bool Lesson::go_to(const std::string& id) {
 }
 
 std::string Lesson::set_text(const std::string& text) {
-    constexpr size_t kMaxBytes = 400;
-    if (text.size() > kMaxBytes) {
-        return "That sentence is " + std::to_string(text.size()) + " bytes long; the lesson takes at most " +
-               std::to_string(kMaxBytes) + ". The sentence was not changed.";
+    if (text.size() > attn::limits::kTextBytes) {
+        return "That text is " + Thousands(text.size()) + " bytes long; the lesson takes at most " +
+               Thousands(attn::limits::kTextBytes) + " bytes (64 KB). The sentence was not changed.";
     }
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) return "The sentence is empty; it was not changed.";
     NoteText(text);  // characters beyond the lesson's fonts: their fallback font is fetched
@@ -220,18 +222,28 @@ std::string Lesson::set_text(const std::string& text) {
 namespace {
 
 // `text` cut to `width` with "…" at the end when it is wider (at a UTF-8 character boundary).
-std::string fit_text(std::string text, float width) {
-    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
-    while (!text.empty()) {
-        while (!text.empty()) {  // drop one whole character: its continuation bytes, then its lead byte
-            const unsigned char c = static_cast<unsigned char>(text.back());
-            text.pop_back();
-            if ((c & 0xC0) != 0x80) break;
-        }
-        while (!text.empty() && text.back() == ' ') text.pop_back();
-        if (ImGui::CalcTextSize((text + "…").c_str()).x <= width) break;
+// One pass over the glyphs' advances, stopping at the width: a pasted paragraph costs no more
+// than a sentence.
+std::string fit_text(const std::string& text, float width) {
+    ImFont* font = ImGui::GetFont();
+    const float scale = ImGui::GetFontSize() / font->FontSize;
+    const float room = width - ImGui::CalcTextSize("…").x;
+    float x = 0;
+    size_t fits = 0;  // bytes of the longest prefix that leaves room for "…"
+    for (const char* s = text.c_str(); *s;) {
+        unsigned int c = 0;
+        const int n = ImTextCharFromUtf8(&c, s, nullptr);
+        if (n <= 0) break;
+        x += font->GetCharAdvance(static_cast<ImWchar>(c)) * scale;
+        if (x > width) break;
+        s += n;
+        if (x <= room) fits = static_cast<size_t>(s - text.c_str());
+        if (!*s) return text;  // all of it fits
     }
-    return text + "…";
+    if (text.empty()) return text;
+    std::string cut = text.substr(0, fits);
+    while (!cut.empty() && cut.back() == ' ') cut.pop_back();
+    return cut + "…";
 }
 
 }  // namespace
@@ -268,7 +280,14 @@ void SentenceField(Lesson& lesson, const char* hint) {
             ed.moved = true;
         }
         if (ed.target == "sentence") ed.drawn = true;
-        AddControl("field", hint, buf);
+        AddControl("field", hint, Excerpt(lesson.text, 1000));
+        lesson.field_min = a;
+        lesson.field_max = b;
+        if (ed.active && ed.target == "sentence" && ed.draft_bytes > attn::limits::kTextBytes) {
+            Paragraph("This text is " + Thousands(static_cast<long long>(ed.draft_bytes)) + " bytes long; the lesson takes at most " +
+                          Thousands(attn::limits::kTextBytes) + " (64 KB). Shorten it, or it will not be applied.",
+                      t.colors.warn);
+        }
     } else {
         char* buf = lesson.text_input;
         ImGui::SetNextItemWidth(w);
@@ -278,9 +297,9 @@ void SentenceField(Lesson& lesson, const char* hint) {
             if (!error.empty()) lesson.banner = error;
         }
         AddControl("field", hint, buf);
+        lesson.field_min = ImGui::GetItemRectMin();
+        lesson.field_max = ImGui::GetItemRectMax();
     }
-    lesson.field_min = ImGui::GetItemRectMin();
-    lesson.field_max = ImGui::GetItemRectMax();
 }
 
 View CurrentView(Lesson& lesson) {
@@ -351,7 +370,7 @@ std::string ApplyView(Lesson& lesson, const View& view) {
         WorkedExample& w = lesson.worked;
         bool ok = view.q.size() == 6 && view.k.size() == 6 && view.v.size() == 6;
         for (const std::vector<float>* m : {&view.q, &view.k, &view.v})
-            for (float x : *m) ok = ok && std::isfinite(x) && x >= -3 && x <= 3;
+            for (float x : *m) ok = ok && std::isfinite(x) && x >= attn::limits::kCellMin && x <= attn::limits::kCellMax;
         if (ok) {
             for (int i = 0; i < 6; ++i) {
                 w.q.data()[i] = view.q[static_cast<size_t>(i)];
@@ -398,9 +417,11 @@ std::string ApplyEdit(Lesson& lesson, const std::string& text) {
     char* end = nullptr;
     const double x = std::strtod(s.c_str(), &end);
     while (end && *end == ' ') ++end;
-    if (s.find_first_not_of(' ') == std::string::npos || !end || *end != '\0' || !std::isfinite(x) || x < -3 || x > 3)
-        return "\"" + text.substr(0, 40) + "\" is not a number from −3 to 3; the cell keeps its value.";
-    (*m)(row, col) = static_cast<attn::Scalar>(x);
+    if (s.find_first_not_of(' ') == std::string::npos || !end || *end != '\0' || !std::isfinite(x) || x < attn::limits::kCellMin || x > attn::limits::kCellMax)
+        return w.cell_note = "\"" + Excerpt(text, 40) + "\" is not a number from " + Fixed(attn::limits::kCellMin, 0) + " to " +
+                             Fixed(attn::limits::kCellMax, 0) + "; the cell keeps its value.";
+    (*m)(row, col) = static_cast<attn::Scalar>(x == 0 ? 0.0 : x);  // −0 is 0: never shown as "-0.00"
+    w.cell_note.clear();
     w.recompute();
     return "";
 }

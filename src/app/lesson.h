@@ -11,6 +11,7 @@
 #include "app/touch.h"
 #include "core/attention.h"
 #include "core/lesson_doc.h"
+#include "core/limits.h"
 #include "core/lm.h"
 #include "core/race.h"
 
@@ -30,6 +31,7 @@ struct WorkedExample {
     attn::AttentionCache cache;  // scores, scaled, weights: what the section shows
     int step = 4;                // 0 inputs, 1 scores, 2 ÷√d_k, 3 softmax, 4 × V
     bool scaled = true;          // false: the √d_k division is removed to show saturation
+    std::string cell_note;       // what became of a value typed into a cell that the cells do not take
     void reset();                // back to the lesson's numbers
     bool is_lesson_numbers() const;  // nothing edited (scaled, and Q, K, V as the lesson has them)
     void recompute();
@@ -265,6 +267,7 @@ struct Lesson {
         std::string input_mode = "text";  // the page's inputmode: "text", or "decimal" for a number
         ImVec2 min, max;             // where the field is, in CSS pixels
         std::string draft;           // what the input holds, shown by the canvas meanwhile
+        std::size_t draft_bytes = 0; // its length in UTF-8 bytes (the draft itself is kept only up to the limit)
     } edit;
     struct Clipboard {
         std::string pending;         // text a Copy button asked to put on the system clipboard

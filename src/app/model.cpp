@@ -1,5 +1,7 @@
 #include "app/model.h"
 
+#include "app/describe.h"
+
 #include <cstdio>
 #include <exception>
 
@@ -19,6 +21,7 @@ void LessonModel::run(SentenceRun& out, const attn::WordPieceTokenizer* tokenize
             return;
         }
         if (static_cast<int>(out.tokens.size()) > max_tokens()) {
+            out.dropped = static_cast<int>(out.tokens.size()) - max_tokens();
             out.tokens.resize(static_cast<size_t>(max_tokens()));
             out.truncated = true;
         }
@@ -47,8 +50,7 @@ const char* activation_name(attn::Activation a) { return a == attn::Activation::
 std::string describe_config(const attn::EncoderParams& params) {
     const attn::EncoderConfig& c = params.config;
     // The parameter count with thousands separators, as the lesson's text writes numbers.
-    std::string count = std::to_string(attn::parameter_count(params));
-    for (int i = static_cast<int>(count.size()) - 3; i > 0; i -= 3) count.insert(static_cast<size_t>(i), ",");
+    const std::string count = Thousands(static_cast<long long>(attn::parameter_count(params)));
     char buf[200];
     std::snprintf(buf, sizeof buf, "%d layer%s, %d head%s, d_model %d, feed-forward %d wide (%s), %s parameters", c.n_layers,
                   c.n_layers == 1 ? "" : "s", c.n_heads, c.n_heads == 1 ? "" : "s", c.d_model, c.ff_width(),

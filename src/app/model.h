@@ -20,6 +20,7 @@ struct SentenceRun {
     attn::EncoderCache cache;         // every intermediate of the forward pass
     std::vector<double> block_change; // per block: how far it moved the vectors (LayerCache::relative_change)
     bool truncated = false;           // more tokens than the model takes: only the first are run
+    int dropped = 0;                  // how many tokens past the model's limit were cut off
     std::string error;                // why nothing could be run, for the learner
     bool ok() const { return error.empty() && !tokens.empty(); }
 };

@@ -39,6 +39,7 @@ bool equals(const attn::Mat& m, const float (&x)[6]) {
 }  // namespace
 
 void WorkedExample::reset() {
+    cell_note.clear();
     for (const auto& [m, x] : {std::pair{&q, &kLessonQ}, std::pair{&k, &kLessonK}, std::pair{&v, &kLessonV}}) {
         m->resize(2, 3);
         for (int i = 0; i < 6; ++i) m->data()[i] = (*x)[i];
@@ -256,7 +257,8 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
         for (int m = 0; m < 3; ++m) {
             flow.next(matrix_width(3));
             CellTap tap;
-            changed |= MatrixEdit(names[m], titles[m], kTokens, *mats[m], *styles[m], -3, 3, &tap, &lesson.arrow);
+            changed |= MatrixEdit(names[m], titles[m], kTokens, *mats[m], *styles[m], static_cast<float>(attn::limits::kCellMin),
+                                  static_cast<float>(attn::limits::kCellMax), &tap, &lesson.arrow, &w.cell_note);
             if (tap.row >= 0) {  // a finger tapped a cell: the page's number input opens over it
                 char draft[32];
                 std::snprintf(draft, sizeof draft, "%.2f", static_cast<double>((*mats[m])(tap.row, tap.col)));
@@ -264,6 +266,7 @@ void Widget_AttentionSteps(Lesson& lesson, const attn::Block&) {
                             draft, tap.min, tap.max, true);
             }
         }
+        if (!w.cell_note.empty()) Paragraph(w.cell_note, t.colors.warn);
         ImGui::Dummy(ImVec2(0, 2));
         ImGui::BeginDisabled(w.is_lesson_numbers());
         if (Button("Reset to the lesson's numbers")) {

@@ -365,7 +365,7 @@ WidgetText Describe_EncoderDiagram(Lesson& lesson) {
     const SentenceRun& run = *shown.run;
     WidgetText out;
     out.title = "The encoder block";
-    out.lines.push_back("Sentence: \"" + lesson.text + "\".");
+    out.lines.push_back("Sentence: \"" + Excerpt(lesson.text, 2000) + "\".");
     out.lines.push_back("N = " + std::to_string(v.n) + " blocks: " + (shown.own_stack ? "the " : "a ") + shown.model->label +
                         (shown.own_stack ? "." : ", of the same width; the explorer's model has " +
                                                      std::to_string(lesson.explorer_model().params.config.n_layers) + " blocks."));
@@ -431,7 +431,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     const int n_layers = v.n;
 
     BeginCard("encoder", t.colors.accent);
-    Caption("Sentence: \"" + lesson.text + "\"  (change it in the explorer or with the box on the text-to-vectors page)");
+    Caption("Sentence: \"" + Excerpt(lesson.text, 300) + "\"  (change it in the explorer or with the box on the text-to-vectors page)");
     // Controls: how many blocks are stacked, which one is drawn, and stepping the data through.
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Stack N =");

@@ -68,7 +68,7 @@ WidgetText Describe_Explorer(Lesson& lesson) {
     lesson.refresh_explorer();
     Explorer& e = lesson.explorer;
     const LessonModel& model = lesson.explorer_model();
-    out.lines.push_back("Sentence: " + quoted(lesson.text) + ".");
+    out.lines.push_back("Sentence: " + quoted(Excerpt(lesson.text, 2000)) + ".");
     out.lines.push_back("Model: " + model.label + ".");
     if (!lesson.model_error.empty()) out.lines.push_back(lesson.model_error);
     if (!e.run.ok()) {
@@ -235,7 +235,9 @@ void Widget_Explorer(Lesson& lesson, const attn::Block&) {
     bool unknown = false;
     for (bool u : e.run.unknown) unknown = unknown || u;
     if (unknown) Caption("Words outlined in amber are not in the model's vocabulary; it reads them as [UNK].");
-    if (e.run.truncated) Caption("Only the first " + std::to_string(model.max_tokens()) + " tokens are shown.");
+    if (e.run.truncated)
+        Caption("This model reads at most " + std::to_string(model.max_tokens()) + " tokens: the first " +
+                std::to_string(model.max_tokens()) + " are shown and the other " + Thousands(e.run.dropped) + " were left out.");
     if (model.names_referent) {
         const ReferentAnswer a = referent_of(model, e.run);
         if (a.it >= 0 && a.index >= 0) {

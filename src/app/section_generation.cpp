@@ -77,11 +77,14 @@ void ResetGeneration(Lesson& lesson) {
     g.finished = static_cast<int>(g.ids.size()) >= max_len;
 }
 
+static std::string prompt_too_long() {
+    return "the prompt is longer than " + std::to_string(attn::limits::kPromptBytes) + " bytes";
+}
+
 std::string SetPrompt(Lesson& lesson, const std::string& prompt) {
-    constexpr std::size_t kMaxBytes = 400;
-    if (prompt.size() > kMaxBytes)
-        return "That prompt is " + std::to_string(prompt.size()) + " bytes long; the lesson takes at most " +
-               std::to_string(kMaxBytes) + ". The prompt was not changed.";
+    if (prompt.size() > attn::limits::kPromptBytes)
+        return "That prompt is " + Thousands(static_cast<long long>(prompt.size())) + " bytes long; the lesson takes at most " +
+               std::to_string(attn::limits::kPromptBytes) + ". The prompt was not changed.";
     Generation& g = lesson.generation;
     g.prompt = prompt;
     ResetGeneration(lesson);
@@ -181,7 +184,7 @@ GenerateResult RunGenerate(const Lesson& lesson, const std::string& prompt, doub
     const Generation& g = lesson.generation;
     if (!lesson.tokenizer) return r.error = "the vocabulary did not load", r;
     if (g.model().params.config.vocab == 0) return r.error = "the story model did not load", r;
-    if (prompt.size() > 400) return r.error = "the prompt is longer than 400 bytes", r;
+    if (prompt.size() > attn::limits::kPromptBytes) return r.error = prompt_too_long(), r;
     if (!(temperature >= 0) || temperature > 100) return r.error = "temperature must be a number from 0 to 100", r;
     if (top_k < 0) return r.error = "topK must be 0 (all tokens) or more", r;
     if (max_tokens < 0) return r.error = "maxTokens must be 0 or more", r;
@@ -214,7 +217,7 @@ std::vector<std::pair<std::string, double>> NextTokenDistribution(const Lesson& 
     std::vector<std::pair<std::string, double>> out;
     const Generation& g = lesson.generation;
     if (!lesson.tokenizer || g.model().params.config.vocab == 0) return error = "the story model did not load", out;
-    if (prompt.size() > 400) return error = "the prompt is longer than 400 bytes", out;
+    if (prompt.size() > attn::limits::kPromptBytes) return error = prompt_too_long(), out;
     const attn::LanguageModel& m = g.model();
     const std::vector<int> ids = attn::encode_prompt(prompt, *lesson.tokenizer, m.vocab);
     if (static_cast<int>(ids.size()) > m.params.config.max_len)

@@ -62,8 +62,19 @@ void raw_text(const SentenceRun& run, int hovered) {
         draw(std::max(pos, tok.start), tok.end, static_cast<int>(i) == hovered);
         pos = std::max(pos, tok.end);
     }
-    draw(pos, run.text.size(), false);
+    // Past BERT's limit the text is not read: it is left out here too (the caption says how much).
+    if (!run.truncated) draw(pos, run.text.size(), false);
     ImGui::Dummy(ImVec2(width, y + line_h));
+    if (run.truncated && pos < run.text.size())
+        Caption("… and " + Thousands(static_cast<long long>(run.text.size() - pos)) + " more bytes that BERT does not read.");
+}
+
+// What the tokens caption says about BERT's limit when the text is longer.
+std::string truncation_note(const SentenceRun& run) {
+    if (!run.truncated) return {};
+    return " BERT reads at most " + std::to_string(attn::limits::kBertTokens) + " tokens, [CLS] and [SEP] included: the first " +
+           Thousands(static_cast<long long>(run.tokens.size())) + " are kept and the other " + Thousands(run.dropped) +
+           " were dropped, as BERT truncates a longer text.";
 }
 
 // The first `n` numbers of a row, as the table shows them.
@@ -164,13 +175,14 @@ WidgetText Describe_Pipeline(Lesson& lesson) {
     const LessonModel& model = lesson.bert_embeddings;
     WidgetText out;
     out.title = "From text to vectors";
-    out.lines.push_back("Raw text: \"" + lesson.text + "\".");
+    out.lines.push_back("Raw text: \"" + Excerpt(lesson.text, 2000) + "\".");
     if (!run.ok()) {
         out.lines.push_back(run.error.empty() ? "Type a sentence to see it tokenized." : run.error);
         return out;
     }
     const int d = static_cast<int>(run.cache.input.cols());
-    out.lines.push_back(std::to_string(run.tokens.size()) + " tokens (BERT WordPiece, uncased); a \"##\" piece continues the word before it.");
+    out.lines.push_back(Thousands(static_cast<long long>(run.tokens.size())) +
+                        " tokens (BERT WordPiece, uncased); a \"##\" piece continues the word before it." + truncation_note(run));
     TextTable t;
     t.caption = "Tokens, their IDs and the first numbers of their vectors (" + std::to_string(d) + " numbers each)";
     t.header = {"Token", "ID", "Embedding", "+ Position", "= Input to the encoder"};
@@ -242,8 +254,8 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
     }, &h);
     if (picked >= 0) p.selected = p.selected == picked ? -1 : picked;
     if (h >= 0) p.hovered = h;
-    Caption("A \"##\" piece continues the word before it. " + std::to_string(run.tokens.size()) + " token(s)" +
-            (run.truncated ? "; the model reads only the first " + std::to_string(model.max_tokens()) : std::string()) + ".");
+    Caption("A \"##\" piece continues the word before it. " + Thousands(static_cast<long long>(run.tokens.size())) + " token(s)." +
+            truncation_note(run));
 
     {
         std::string ids;

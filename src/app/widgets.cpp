@@ -1,6 +1,7 @@
 #include "app/widgets.h"
 
 #include "app/controls.h"
+#include "app/describe.h"
 #include "app/theme.h"
 
 #include <imgui_internal.h>
@@ -375,7 +376,8 @@ int MatrixView(const char* id, const char* title, const std::vector<std::string>
 }
 
 bool MatrixEdit(const char* id, const char* title, const std::vector<std::string>& row_labels,
-                attn::Mat& m, const MatrixStyle& style, float lo, float hi, CellTap* tapped, int* arrow) {
+                attn::Mat& m, const MatrixStyle& style, float lo, float hi, CellTap* tapped, int* arrow,
+                std::string* note) {
     const bool touch = (ImGui::GetIO().ConfigFlags & ImGuiConfigFlags_IsTouchScreen) != 0;
     const Theme& t = theme();
     bool changed = false;
@@ -408,10 +410,19 @@ bool MatrixEdit(const char* id, const char* title, const std::vector<std::string
             const ImGuiID cell_id = ImGui::GetID("##v");
             const bool type_in = !touch && (ImGui::TempInputIsActive(cell_id) || g.NavActivateInputId == cell_id ||
                                             (g.IO.MouseClickedCount[0] == 2 && g.HoveredIdPreviousFrame == cell_id));
-            const ImGuiSliderFlags flags = ImGuiSliderFlags_AlwaysClamp | (type_in ? 0 : ImGuiSliderFlags_NoInput);
+            // Typed values are checked here rather than clamped by ImGui, so the learner is told.
+            const ImGuiSliderFlags flags = type_in ? ImGuiSliderFlags_None : ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_NoInput;
             if (ImGui::DragFloat("##v", &v, 0.01f, lo, hi, "%.2f", flags)) {
-                m(i, j) = static_cast<attn::Scalar>(std::isfinite(v) ? v : 0.0f);
-                changed = true;
+                if (!std::isfinite(v) || v < lo || v > hi) {
+                    char typed[32];
+                    std::snprintf(typed, sizeof typed, "%g", static_cast<double>(v));
+                    if (note) *note = std::string("\"") + typed + "\" is not a number from " + Fixed(lo, 0) + " to " + Fixed(hi, 0) +
+                                      "; the cell keeps its value.";
+                } else {
+                    if (note) note->clear();
+                    m(i, j) = static_cast<attn::Scalar>(v == 0.0f ? 0.0f : v);  // −0 is 0
+                    changed = true;
+                }
             }
             if (arrow && *arrow && g.NavId == ImGui::GetItemID() &&
                 (g.ActiveId == 0 || g.ActiveId == ImGui::GetItemID())) {

@@ -85,8 +85,11 @@ struct CellTap {
     ImVec2 min, max;
 };
 // arrow: the lesson's pending ← / → (−1 / +1), which nudges the cell that has the keyboard focus.
+// note: set when a typed value is not taken as it is — not a finite number (the cell keeps its
+// value), or outside [lo, hi] (the cell takes the nearest end); −0 is taken as 0.
 bool MatrixEdit(const char* id, const char* title, const std::vector<std::string>& row_labels,
-                attn::Mat& m, const MatrixStyle& style, float lo, float hi, CellTap* tapped = nullptr, int* arrow = nullptr);
+                attn::Mat& m, const MatrixStyle& style, float lo, float hi, CellTap* tapped = nullptr, int* arrow = nullptr,
+                std::string* note = nullptr);
 
 // A matrix as tab-separated text with a header row of column labels (or 1, 2, …) and each row's
 // label first: what a "Copy" button puts on the clipboard, so it pastes into a spreadsheet.

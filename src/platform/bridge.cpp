@@ -13,9 +13,13 @@
 #include <imgui_internal.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
@@ -173,21 +177,47 @@ const char* touch_mode(app::TouchScroll::Mode m) {
 
 LESSON_EXPORT const char* lesson_version() { return ATTN_VERSION; }
 
+// The input limits (core/limits.h), for the page's own checks and its text input's maxLength.
+LESSON_EXPORT const char* lesson_limits() {
+    namespace L = attn::limits;
+    return reply(json{{"textBytes", L::kTextBytes}, {"bertTokens", L::kBertTokens}, {"bertPieces", L::kBertPieces},
+                      {"promptBytes", L::kPromptBytes}, {"addressTextBytes", L::kAddressTextBytes},
+                      {"attentionSide", L::kAttentionSide}, {"cellMin", L::kCellMin}, {"cellMax", L::kCellMax}});
+}
+
 // attention(Q, K, V[, mask]) with matrices flattened row-major by api.js. mask may be null.
 LESSON_EXPORT const char* lesson_attention(const double* q, int tq, int dq, const double* k, int tk, int dk,
                                            const double* v, int tv, int dv, const unsigned char* mask) {
-    constexpr int kMaxSide = 4096;
+    constexpr int kMaxSide = attn::limits::kAttentionSide;
     if (tq < 1 || tk < 1 || tv < 1 || dq < 1 || dk < 1 || dv < 1)
         return error_reply("attention: Q, K and V need at least one row and one column");
     if (tq > kMaxSide || tk > kMaxSide || tv > kMaxSide || dq > kMaxSide || dk > kMaxSide || dv > kMaxSide)
-        return error_reply("attention: matrices larger than 4096 × 4096 are not accepted");
+        return error_reply("attention: matrices larger than " + std::to_string(kMaxSide) + " × " + std::to_string(kMaxSide) +
+                           " are not accepted");
     try {
         const attn::Mat Q = matrix_from(q, tq, dq), K = matrix_from(k, tk, dk), V = matrix_from(v, tv, dv);
+        // The library computes in single precision: a value beyond its range would become ∞.
+        for (const auto& [name, m, raw] : {std::tuple{"Q", &Q, q}, std::tuple{"K", &K, k}, std::tuple{"V", &V, v}}) {
+            for (Eigen::Index i = 0; i < m->size(); ++i) {
+                if (!std::isfinite(m->data()[i])) {
+                    const Eigen::Index c = m->cols();
+                    char buf[160];
+                    std::snprintf(buf, sizeof buf, "attention: %s[%d][%d] = %g is beyond single precision (|x| ≤ 3.4e38)", name,
+                                  static_cast<int>(i / c), static_cast<int>(i % c), raw[i]);
+                    return error_reply(buf);
+                }
+            }
+        }
         attn::Mask M;
         if (mask) M = Eigen::Map<const attn::Mask>(mask, tq, tk);
         attn::Mat out;
         attn::AttentionCache cache;
         attn::attention_forward(out, cache, Q, K, V, mask ? &M : nullptr);
+        // Finite inputs whose products overflow (1e38 · 1e38): an error, never ∞ or NaN as a result.
+        if (!cache.scores.allFinite() || !cache.scaled.allFinite())
+            return error_reply("attention: the scores Q·Kᵀ overflow single precision (beyond 3.4e38); scale Q and K down");
+        if (!out.allFinite())
+            return error_reply("attention: the output overflows single precision (beyond 3.4e38); scale V down");
         return reply(json{{"scores", matrix_json(cache.scores)},
                           {"scaled", matrix_json(cache.scaled)},
                           {"weights", matrix_json(cache.weights)},
@@ -203,8 +233,10 @@ LESSON_EXPORT void lesson_set_dom_text_input(int on) { platform::lesson().dom_te
 // The page's input over a sentence field: what it holds now (the canvas shows it meanwhile)...
 LESSON_EXPORT void lesson_edit_draft(const char* text) {
     std::string s = text ? text : "";
-    if (s.size() > 4096) s.resize(4096);
-    platform::lesson().edit.draft = s;
+    app::Lesson::TextEdit& ed = platform::lesson().edit;
+    ed.draft_bytes = s.size();
+    if (s.size() > attn::limits::kTextBytes) s.resize(attn::limits::kTextBytes);  // only what is shown meanwhile
+    ed.draft = s;
 }
 
 // ...and that it closed: apply = 1 applies `text` to what it edits (the sentence, a cell), 0
@@ -331,14 +363,22 @@ LESSON_EXPORT const char* lesson_set_text(const char* text) {
 LESSON_EXPORT const char* lesson_tokenize(const char* text) {
     const app::Lesson& lesson = platform::lesson();
     if (!lesson.tokenizer) return error_reply(lesson.tokenizer_error.empty() ? "the vocabulary is not loaded" : lesson.tokenizer_error);
+    const std::string_view s = text ? text : "";
+    if (s.size() > attn::limits::kTextBytes)
+        return error_reply("tokenize: the text is " + app::Thousands(static_cast<long long>(s.size())) + " bytes long; at most " +
+                           app::Thousands(attn::limits::kTextBytes) + " are taken");
     try {
         json tokens = json::array(), ids = json::array(), spans = json::array();
-        for (const attn::Token& t : lesson.tokenizer->tokenize(text ? text : "")) {
-            tokens.push_back(t.text);
-            ids.push_back(t.id);
-            spans.push_back(json::array({t.start, t.end}));
+        std::vector<attn::Token> all = lesson.tokenizer->tokenize(s);
+        // As BERT truncates: the first pieces that fit with [CLS] and [SEP], the rest dropped.
+        const std::size_t kept = std::min(all.size(), static_cast<std::size_t>(attn::limits::kBertPieces));
+        for (std::size_t i = 0; i < kept; ++i) {
+            tokens.push_back(all[i].text);
+            ids.push_back(all[i].id);
+            spans.push_back(json::array({all[i].start, all[i].end}));
         }
-        return reply(json{{"tokens", tokens}, {"ids", ids}, {"spans", spans}});
+        return reply(json{{"tokens", tokens}, {"ids", ids}, {"spans", spans}, {"truncated", kept < all.size()},
+                          {"dropped", all.size() - kept}});
     } catch (const std::exception& e) {
         return error_reply(std::string("tokenize: ") + e.what());
     }

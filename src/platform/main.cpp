@@ -308,17 +308,20 @@ void feed_pointer() {
 static void frame() {
     const double start = now_ms();
     take_input();
-    if (g.context_lost) return;
-    if (g.restore_pending) {
+    // Without a WebGL context the lesson goes on (training, the race, the API, the text mirror):
+    // only what touches the GPU waits until the browser gives the context back.
+    const bool gpu = !g.context_lost;
+    if (gpu && g.restore_pending) {
         ImGui_ImplOpenGL3_Shutdown();
         ImGui_ImplOpenGL3_Init("#version 300 es");
         g.font_dpr = 0;  // the font texture is gone too
         g.restore_pending = false;
     }
     platform::apply_pending_theme();
-    ensure_fonts();
-
-    ImGui_ImplOpenGL3_NewFrame();
+    if (gpu) {
+        ensure_fonts();
+        ImGui_ImplOpenGL3_NewFrame();
+    }
     ImGui_ImplSDL2_NewFrame();
     feed_pointer();
     if (platform::lesson().enter_pressed) {
@@ -329,15 +332,17 @@ static void frame() {
     app::DrawLesson(platform::lesson());
     ImGui::Render();
 
-    const ImGuiIO& io = ImGui::GetIO();
-    const int fb_w = static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x);
-    const int fb_h = static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y);
-    glViewport(0, 0, fb_w, fb_h);
-    const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(app::theme().colors.page);
-    glClearColor(bg.x, bg.y, bg.z, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    SDL_GL_SwapWindow(g.window);
+    if (gpu) {
+        const ImGuiIO& io = ImGui::GetIO();
+        const int fb_w = static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x);
+        const int fb_h = static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y);
+        glViewport(0, 0, fb_w, fb_h);
+        const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(app::theme().colors.page);
+        glClearColor(bg.x, bg.y, bg.z, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        SDL_GL_SwapWindow(g.window);
+    }
 
     g.times.add(now_ms() - start);
     if (!g.first_frame_drawn) {  // "ready" goes out before the first "section" event

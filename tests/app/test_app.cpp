@@ -162,6 +162,15 @@ void visit_everything(Headless& h, const std::string& size) {
     h.frame(size + " check summary");
     app::ResetQuiz(l);
     h.frame(size + " check summary after try again");
+    // A pasted paragraph longer than BERT reads: every section that shows the sentence.
+    std::string paragraph;
+    for (int i = 0; i < 700; ++i) paragraph += "the cat sat. ";
+    REQUIRE(l.set_text(paragraph).empty());
+    for (const char* id : {"text-to-vectors", "encoder-block", "attention-explorer", "generation"}) {
+        l.go_to(id);
+        h.frame(size + " paragraph " + id);
+    }
+    l.set_text("The animal did not cross the street because it was too tired");
     l.dom_text_input = false;  // the native app's ImGui text fields
     for (const char* id : {"text-to-vectors", "attention-explorer"}) {
         l.go_to(id);
@@ -232,6 +241,50 @@ TEST_CASE("TextOn: text on every filled colour the lesson draws reads at 4.5:1 o
 }
 
 // [SECTION] The lesson as text (describe.h) ----------------------------------------------------------
+
+TEST_CASE("a pasted paragraph: the first 510 pieces are read, as BERT truncates, and the rest is counted as dropped") {
+    Headless h(1280, 800, false);
+    app::Lesson& l = h.lesson;
+    // "the", "cat", "sat" and "." are one piece each in BERT's vocabulary: 4 tokens a sentence.
+    std::string paragraph;
+    for (int i = 0; i < 200; ++i) paragraph += "the cat sat. ";
+    REQUIRE(l.set_text(paragraph).empty());
+    l.go_to("text-to-vectors");
+    h.frame("paragraph");
+    const app::SentenceRun& run = l.pipeline.run;
+    REQUIRE(run.ok());
+    CHECK(run.tokens.size() == 510);  // 512 with [CLS] and [SEP]
+    CHECK(run.truncated);
+    CHECK(run.dropped == 800 - 510);
+    CHECK(run.tokens[509].text == "cat");  // 127 sentences fill 508 tokens; then "the", "cat"
+    const app::WidgetText w = app::DescribeWidget(l, "pipeline");
+    bool noted = false;
+    for (const std::string& line : w.lines) noted = noted || line.find("the other 290 were dropped") != std::string::npos;
+    CHECK(noted);
+    // The explorer's model keeps its own, smaller limit, and says so.
+    l.go_to("attention-explorer");
+    h.frame("paragraph explorer");
+    CHECK(l.explorer.run.truncated);
+    CHECK(static_cast<int>(l.explorer.run.tokens.size()) + l.explorer.run.dropped == 800 + 2);  // its [CLS] and [SEP]
+    // One byte over 64 KB: refused with the figures, the sentence kept.
+    const std::string kept = l.text;
+    const std::string error = l.set_text(std::string(attn::limits::kTextBytes + 1, 'a'));
+    CHECK(error.find("65,537 bytes") != std::string::npos);
+    CHECK(error.find("65,536") != std::string::npos);
+    CHECK(l.text == kept);
+    CHECK(l.set_text(std::string(attn::limits::kTextBytes, 'a')).empty());  // exactly the limit is taken
+}
+
+TEST_CASE("text helpers: thousands separators and excerpts cut between UTF-8 characters") {
+    CHECK(app::Thousands(0) == "0");
+    CHECK(app::Thousands(999) == "999");
+    CHECK(app::Thousands(1000) == "1,000");
+    CHECK(app::Thousands(65536) == "65,536");
+    CHECK(app::Thousands(-1234567) == "-1,234,567");
+    CHECK(app::Excerpt("short", 10) == "short");
+    // "é" is two bytes: a cut at byte 2 would split it, so the excerpt keeps "a" only.
+    CHECK(app::Excerpt("a\xc3\xa9" "bcdef", 2) == "a… (7 more bytes)");
+}
 
 TEST_CASE("every section describes itself: the lesson file's blocks in order, and each widget's live state") {
     Headless h(1280, 800, false);

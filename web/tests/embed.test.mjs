@@ -132,7 +132,7 @@ test('?section=attention-steps&embed=1 opens that section alone, without page ch
 test('hostile or broken text parameters are handled with a message and the lesson keeps working', async () => {
   const cases = [
     { q: 'text=' + encodeURIComponent('<script>alert(1)</script><img src=x onerror=alert(2)>'), expectText: '<script>alert(1)</script><img src=x onerror=alert(2)>', message: null },
-    { q: 'text=' + 'a'.repeat(100000), expectText: 'The animal did not cross the street because it was too tired', message: /100,000 characters/ },
+    { q: 'text=' + 'a'.repeat(100000), expectText: 'The animal did not cross the street because it was too tired', message: /100,000 bytes/ },
     { q: 'text=%E0%A4%A&section=attention-explorer', expectText: null, message: /could not be read/ },
     { q: 'section=%3Cimg%20src%3Dx%3E&theme=%22%3E%3Cscript%3E', expectText: 'The animal did not cross the street because it was too tired', message: /does not exist/ },
   ];
