@@ -161,7 +161,11 @@ void TouchFeedMouse(TouchScroll& t, ImGuiIO& io) {
 }
 
 void TouchScrollFrame(TouchScroll& t, float dt) {
-    if (t.mode != TouchScroll::Mode::scroll && t.mode != TouchScroll::Mode::fling) return;
+    // The finger's last moves are scrolled even when it lifted within the same frame (a flick's
+    // final move and its lift often arrive together): the page ends where the finger left it,
+    // and a fling coasts on from there.
+    const bool catching_up = t.pending.x != 0.0f || t.pending.y != 0.0f;
+    if (t.mode != TouchScroll::Mode::scroll && t.mode != TouchScroll::Mode::fling && !catching_up) return;
     ImGuiWindow* w = t.target ? ImGui::FindWindowByID(t.target) : nullptr;
     if (!w) {
         t.pending = ImVec2(0, 0);
@@ -177,12 +181,12 @@ void TouchScrollFrame(TouchScroll& t, float dt) {
         ImGui::SetScrollY(w, y);
         return ImVec2(before.x - x, before.y - y);  // what was applied
     };
-    if (t.mode == TouchScroll::Mode::scroll) {
+    if (catching_up) {
         const ImVec2 applied = scroll_by(t.pending);
         t.dragged += std::fabs(applied.y) + std::fabs(applied.x);
         t.pending = ImVec2(0, 0);
-        return;
     }
+    if (t.mode != TouchScroll::Mode::fling) return;
     dt = std::clamp(dt, 0.0f, 0.05f);  // a stalled frame does not throw the page
     const ImVec2 step(t.velocity.x * dt, t.velocity.y * dt);
     const ImVec2 applied = scroll_by(step);
