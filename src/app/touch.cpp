@@ -75,7 +75,7 @@ void TouchDown(TouchScroll& t, int64_t finger, ImVec2 p, double t_ms) {
     t.start = t.last = p;
     t.samples.clear();
     t.samples.push_back({t_ms, p});
-    t.velocity = t.pending = ImVec2(0, 0);  // a finger on a coasting page stops it
+    t.velocity = t.pending = t.fraction = ImVec2(0, 0);  // a finger on a coasting page stops it
     t.target = t.drag_item = 0;
     t.feed.clear();
     t.pointer = p;  // hover only: a press waits until the finger lifts (tap) or drags a control
@@ -172,14 +172,22 @@ void TouchScrollFrame(TouchScroll& t, float dt) {
         if (t.mode == TouchScroll::Mode::fling) t.mode = TouchScroll::Mode::idle;
         return;
     }
-    // The content follows the finger: a finger moving up (negative y) scrolls down.
-    auto scroll_by = [w](ImVec2 d) {
+    // The content follows the finger: a finger moving up (negative y) scrolls down. ImGui shows a
+    // scroll position in whole pixels (it floors it), so the fraction is kept for the next step:
+    // a drag or a fling moves the page by the distance it computes, not a pixel less per frame.
+    bool at_end_x = false, at_end_y = false;
+    auto scroll_by = [w, &t, &at_end_x, &at_end_y](ImVec2 d) {
         const ImVec2 before = w->ScrollTarget.y < FLT_MAX ? ImVec2(w->ScrollTarget.x < FLT_MAX ? w->ScrollTarget.x : w->Scroll.x, w->ScrollTarget.y) : w->Scroll;
-        const float x = std::clamp(before.x - d.x, 0.0f, std::max(0.0f, w->ScrollMax.x));
-        const float y = std::clamp(before.y - d.y, 0.0f, std::max(0.0f, w->ScrollMax.y));
-        if (w->ScrollMax.x > 0.0f) ImGui::SetScrollX(w, x);
-        ImGui::SetScrollY(w, y);
-        return ImVec2(before.x - x, before.y - y);  // what was applied
+        const ImVec2 want(before.x + t.fraction.x - d.x, before.y + t.fraction.y - d.y);
+        const float x = std::clamp(want.x, 0.0f, std::max(0.0f, w->ScrollMax.x));
+        const float y = std::clamp(want.y, 0.0f, std::max(0.0f, w->ScrollMax.y));
+        at_end_x = x != want.x;
+        at_end_y = y != want.y;
+        const ImVec2 whole(std::floor(x), std::floor(y));
+        t.fraction = ImVec2(x - whole.x, y - whole.y);
+        if (w->ScrollMax.x > 0.0f) ImGui::SetScrollX(w, whole.x);
+        ImGui::SetScrollY(w, whole.y);
+        return ImVec2(before.x - whole.x, before.y - whole.y);  // what was applied, in whole px
     };
     if (catching_up) {
         const ImVec2 applied = scroll_by(t.pending);
@@ -194,8 +202,8 @@ void TouchScrollFrame(TouchScroll& t, float dt) {
     const float decay = std::exp(-dt / TouchScroll::kFlingTimeConstant);
     t.velocity = ImVec2(t.velocity.x * decay, t.velocity.y * decay);
     // An end of the content stops the fling along that axis.
-    if (std::fabs(applied.x) < 0.5f * std::fabs(step.x)) t.velocity.x = 0;
-    if (std::fabs(applied.y) < 0.5f * std::fabs(step.y)) t.velocity.y = 0;
+    if (at_end_x) t.velocity.x = 0;
+    if (at_end_y) t.velocity.y = 0;
     if (length(t.velocity) < 20.0f) t.mode = TouchScroll::Mode::idle;
 }
 

@@ -66,14 +66,18 @@ test('phone: a flick keeps scrolling after the finger lifts, slows down and stop
 });
 
 // Touch events dispatched on the canvas in one task: the lesson sees them all within one frame.
-// (The page's own TouchEvents, so the grouping does not depend on how a driver paces its events.)
+// (Dispatched by the page itself, so the grouping does not depend on how a driver paces its
+// events; plain events carrying the touch lists the lesson reads, as Firefox without a touch
+// screen has no Touch constructor.)
 async function touchesInOneFrame(page, events) {
   await page.evaluate((evs) => {
     const c = document.getElementById('canvas');
     for (const [type, x, y] of evs) {
-      const t = new Touch({ identifier: 1, target: c, clientX: x, clientY: y });
+      const t = { identifier: 1, target: c, clientX: x, clientY: y, pageX: x, pageY: y, screenX: x, screenY: y };
       const down = type === 'touchend' ? [] : [t];
-      c.dispatchEvent(new TouchEvent(type, { touches: down, targetTouches: down, changedTouches: [t], bubbles: true, cancelable: true }));
+      const e = new Event(type, { bubbles: true, cancelable: true });
+      Object.defineProperties(e, { touches: { value: down }, targetTouches: { value: down }, changedTouches: { value: [t] } });
+      c.dispatchEvent(e);
     }
   }, events);
 }
