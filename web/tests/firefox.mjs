@@ -63,15 +63,15 @@ class Mouse {
   move(x, y, options) { return this.pp.move(x, y, options); }
   down(options) { return this.pp.down(options); }
   up(options) { return this.pp.up(options); }
-  click(x, y, options) { return this.pp.click(x, y, options); }
-  dblclick(x, y, options) { return this.pp.click(x, y, { ...options, count: 2, clickCount: 2 }); }
+  click(x, y, { clickCount, ...options } = {}) { return this.pp.click(x, y, { ...options, count: clickCount ?? 1 }); }
+  dblclick(x, y, options) { return this.click(x, y, { ...options, clickCount: 2 }); }
   wheel(deltaX, deltaY) { return this.pp.wheel({ deltaX, deltaY }); }
 }
 
 // A locator: looked up again at every call, as Playwright's are.
 class Locator {
-  constructor(root, selector, index = 0) { this.root = root; this.selector = selector; this.index = index; }
-  nth(i) { return new Locator(this.root, this.selector, i); }
+  constructor(page, root, selector, index = 0) { this.page = page; this.root = root; this.selector = selector; this.index = index; }
+  nth(i) { return new Locator(this.page, this.root, this.selector, i); }
   first() { return this.nth(0); }
   async handle() {
     const frame = await this.root();
@@ -117,7 +117,7 @@ class Locator {
     await this.waitFor();
     const box = await this.boundingBox();
     const at = position ?? { x: box.width / 2, y: box.height / 2 };
-    await this.page.mouse.click(box.x + at.x, box.y + at.y, { button, count: clickCount, clickCount });
+    await this.page.mouse.click(box.x + at.x, box.y + at.y, { button, clickCount });
   }
   // As Playwright's fill: focus, select everything, and replace it with the text in one edit
   // (one `input` event, as an input method's commit or a paste gives).
@@ -137,13 +137,27 @@ class Locator {
   }
 }
 
+// Firefox rejects a clipboard read that a clipboard write overtook ("Clipboard read operation is
+// not allowed."), where Chromium reads the newer text: a test polling the clipboard while the
+// lesson copies reads again. Any other error is the test's.
+async function evaluate(target, fn, arg) {
+  for (let attempt = 1; ; ++attempt) {
+    try {
+      return await target.evaluate(fn, arg);
+    } catch (e) {
+      if (attempt >= 5 || !/Clipboard read operation is not allowed/.test(String(e?.message))) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 class Frame {
   constructor(pp) { this.pp = pp; }
   url() { return this.pp.url(); }
   name() { return this.pp.name(); }
-  evaluate(fn, arg) { return this.pp.evaluate(fn, arg); }
+  evaluate(fn, arg) { return evaluate(this.pp, fn, arg); }
   waitForFunction(fn, arg, { timeout } = {}) { return this.pp.waitForFunction(fn, { timeout, polling: 50 }, arg); }
-  locator(selector) { const l = new Locator(async () => this.pp, selector); return l; }
+  locator(selector) { return new Locator(null, async () => this.pp, selector); }
 }
 
 class Page {
@@ -177,22 +191,16 @@ class Page {
   goBack(options) { return this.pp.goBack(options); }
   goForward(options) { return this.pp.goForward(options); }
   close() { return this.pp.close(); }
-  evaluate(fn, arg) { return this.pp.evaluate(fn, arg); }
+  evaluate(fn, arg) { return evaluate(this.pp, fn, arg); }
   addInitScript(fn, arg) { return this.pp.evaluateOnNewDocument(fn, arg); }
   waitForTimeout(ms) { return new Promise((r) => setTimeout(r, ms)); }
   waitForFunction(fn, arg, { timeout } = {}) { return this.pp.waitForFunction(fn, { timeout, polling: 50 }, arg); }
   async screenshot(options = {}) { return Buffer.from(await this.pp.screenshot(options)); }
   focus(selector) { return this.pp.focus(selector); }
   click(selector) { return this.locator(selector).click(); }
-  locator(selector) { const l = new Locator(async () => this.pp.mainFrame(), selector); l.page = this; return l; }
+  locator(selector) { return new Locator(this, async () => this.pp.mainFrame(), selector); }
   frameLocator(selector) {
-    return {
-      locator: (inner) => {
-        const l = new Locator(async () => (await this.pp.$(selector)).contentFrame(), inner);
-        l.page = this;
-        return l;
-      },
-    };
+    return { locator: (inner) => new Locator(this, async () => (await this.pp.$(selector)).contentFrame(), inner) };
   }
   frames() { return this.pp.frames().map((f) => new Frame(f)); }
   frame({ url, name } = {}) {
