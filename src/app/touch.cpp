@@ -75,7 +75,7 @@ void TouchDown(TouchScroll& t, int64_t finger, ImVec2 p, double t_ms) {
     t.start = t.last = p;
     t.samples.clear();
     t.samples.push_back({t_ms, p});
-    t.velocity = t.pending = ImVec2(0, 0);  // a finger on a coasting page stops it
+    t.velocity = t.pending = t.fraction = ImVec2(0, 0);  // a finger on a coasting page stops it
     t.target = t.drag_item = 0;
     t.feed.clear();
     t.pointer = p;  // hover only: a press waits until the finger lifts (tap) or drags a control
@@ -161,28 +161,40 @@ void TouchFeedMouse(TouchScroll& t, ImGuiIO& io) {
 }
 
 void TouchScrollFrame(TouchScroll& t, float dt) {
-    if (t.mode != TouchScroll::Mode::scroll && t.mode != TouchScroll::Mode::fling) return;
+    // The finger's last moves are scrolled even when it lifted within the same frame (a flick's
+    // final move and its lift often arrive together): the page ends where the finger left it,
+    // and a fling coasts on from there.
+    const bool catching_up = t.pending.x != 0.0f || t.pending.y != 0.0f;
+    if (t.mode != TouchScroll::Mode::scroll && t.mode != TouchScroll::Mode::fling && !catching_up) return;
     ImGuiWindow* w = t.target ? ImGui::FindWindowByID(t.target) : nullptr;
     if (!w) {
         t.pending = ImVec2(0, 0);
         if (t.mode == TouchScroll::Mode::fling) t.mode = TouchScroll::Mode::idle;
         return;
     }
-    // The content follows the finger: a finger moving up (negative y) scrolls down.
-    auto scroll_by = [w](ImVec2 d) {
+    // The content follows the finger: a finger moving up (negative y) scrolls down. ImGui shows a
+    // scroll position in whole pixels (it floors it), so the fraction is kept for the next step:
+    // a drag or a fling moves the page by the distance it computes, not a pixel less per frame.
+    bool at_end_x = false, at_end_y = false;
+    auto scroll_by = [w, &t, &at_end_x, &at_end_y](ImVec2 d) {
         const ImVec2 before = w->ScrollTarget.y < FLT_MAX ? ImVec2(w->ScrollTarget.x < FLT_MAX ? w->ScrollTarget.x : w->Scroll.x, w->ScrollTarget.y) : w->Scroll;
-        const float x = std::clamp(before.x - d.x, 0.0f, std::max(0.0f, w->ScrollMax.x));
-        const float y = std::clamp(before.y - d.y, 0.0f, std::max(0.0f, w->ScrollMax.y));
-        if (w->ScrollMax.x > 0.0f) ImGui::SetScrollX(w, x);
-        ImGui::SetScrollY(w, y);
-        return ImVec2(before.x - x, before.y - y);  // what was applied
+        const ImVec2 want(before.x + t.fraction.x - d.x, before.y + t.fraction.y - d.y);
+        const float x = std::clamp(want.x, 0.0f, std::max(0.0f, w->ScrollMax.x));
+        const float y = std::clamp(want.y, 0.0f, std::max(0.0f, w->ScrollMax.y));
+        at_end_x = x != want.x;
+        at_end_y = y != want.y;
+        const ImVec2 whole(std::floor(x), std::floor(y));
+        t.fraction = ImVec2(x - whole.x, y - whole.y);
+        if (w->ScrollMax.x > 0.0f) ImGui::SetScrollX(w, whole.x);
+        ImGui::SetScrollY(w, whole.y);
+        return ImVec2(before.x - whole.x, before.y - whole.y);  // what was applied, in whole px
     };
-    if (t.mode == TouchScroll::Mode::scroll) {
+    if (catching_up) {
         const ImVec2 applied = scroll_by(t.pending);
         t.dragged += std::fabs(applied.y) + std::fabs(applied.x);
         t.pending = ImVec2(0, 0);
-        return;
     }
+    if (t.mode != TouchScroll::Mode::fling) return;
     dt = std::clamp(dt, 0.0f, 0.05f);  // a stalled frame does not throw the page
     const ImVec2 step(t.velocity.x * dt, t.velocity.y * dt);
     const ImVec2 applied = scroll_by(step);
@@ -190,8 +202,8 @@ void TouchScrollFrame(TouchScroll& t, float dt) {
     const float decay = std::exp(-dt / TouchScroll::kFlingTimeConstant);
     t.velocity = ImVec2(t.velocity.x * decay, t.velocity.y * decay);
     // An end of the content stops the fling along that axis.
-    if (std::fabs(applied.x) < 0.5f * std::fabs(step.x)) t.velocity.x = 0;
-    if (std::fabs(applied.y) < 0.5f * std::fabs(step.y)) t.velocity.y = 0;
+    if (at_end_x) t.velocity.x = 0;
+    if (at_end_y) t.velocity.y = 0;
     if (length(t.velocity) < 20.0f) t.mode = TouchScroll::Mode::idle;
 }
 

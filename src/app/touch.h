@@ -33,6 +33,7 @@ struct TouchScroll {
     std::vector<Sample> samples;  // recent positions, for the velocity of a flick
     ImVec2 velocity;              // px/s of a fling (content follows the finger: + is down/right)
     ImVec2 pending;               // finger travel not yet applied as scrolling
+    ImVec2 fraction;              // the sub-pixel part of the scroll position (ImGui scrolls by whole px)
     ImGuiID target = 0;           // window being scrolled
     ImGuiID drag_item = 0;        // with Mode::control: the control that the finger drives
     // What ImGui sees of the finger: a mouse at `pointer`, pressed while `down`.

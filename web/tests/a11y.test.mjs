@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fingers, frames, launch, openLesson, ROOT, serve, settled, shotPath, sleep } from './harness.mjs';
+import { chromiumOnly, fingers, frames, launch, openLesson, ROOT, serve, settled, shotPath, sleep } from './harness.mjs';
 
 const SECTIONS = ['intro', 'text-to-vectors', 'encoder-block', 'attention-steps', 'attention-explorer', 'rnn-vs-transformer', 'check'];
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -322,7 +322,7 @@ test('keyboard focus on a canvas control is announced with its value, at most ab
   await context.close();
 });
 
-test('preferences: high contrast theme, no coasting with reduced motion, fonts follow the pixel ratio', async () => {
+test('preferences: high contrast theme, no coasting with reduced motion, fonts follow the pixel ratio', { skip: chromiumOnly('needs CDP (media features and device metrics emulation)') }, async () => {
   // The same flick: the page coasts on without the preference, and stops with the finger with it.
   const flick = async (p) => {
     const f = await fingers(p);

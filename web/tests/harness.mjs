@@ -1,5 +1,6 @@
 // harness.mjs — shared setup of the browser tests: a static server on a free port and
-// headless Debian Chromium driven by playwright-core.
+// headless Debian Chromium driven by playwright-core, or with LESSON_BROWSER=firefox Debian's
+// Firefox ESR driven by puppeteer-core through WebDriver BiDi (firefox.mjs, under xvfb-run).
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,15 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
 ];
 
+// The engine the tests run on: 'chromium' (the default) or 'firefox'.
+export const ENGINE = process.env.LESSON_BROWSER === 'firefox' ? 'firefox' : 'chromium';
+
+// A test's `skip` option: false on Chromium, else the reason the test needs Chromium
+// (`test(name, { skip: chromiumOnly('needs CDP touch events') }, ...)`).
+export const chromiumOnly = (reason) => (ENGINE === 'chromium' ? false : reason);
+
 export async function launch() {
+  if (ENGINE === 'firefox') return (await import('./firefox.mjs')).launchFirefox();
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
@@ -40,9 +49,11 @@ export async function openLesson(browser, url, { width = 1280, height = 800, dpr
   return { page, context, errors };
 }
 
+// Chromium's screenshots in build/screenshots/, Firefox's in build/screenshots/firefox/.
 export function shotPath(name) {
-  mkdirSync(SHOTS_DIR, { recursive: true });
-  return join(SHOTS_DIR, `${name}.png`);
+  const dir = ENGINE === 'chromium' ? SHOTS_DIR : join(SHOTS_DIR, ENGINE);
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${name}.png`);
 }
 
 // Samples the canvas's pixels: a blank canvas (one colour everywhere) is a failure.
@@ -101,7 +112,9 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // A finger on the page, through the DevTools protocol's touch events (what a phone delivers),
 // not the mouse wheel or page.mouse. Each event carries the time at which the finger made it, so
 // a gesture has the speed it was given even when a slow machine delivers its events late.
+// On Firefox: WebDriver BiDi touch actions in real time (firefox.mjs).
 export async function fingers(page) {
+  if (ENGINE === 'firefox') return (await import('./firefox.mjs')).firefoxFingers(page);
   const cdp = await page.context().newCDPSession(page);
   let clock = 0;  // s since the epoch, as the protocol counts
   const send = (type, points, advanceMs) => {

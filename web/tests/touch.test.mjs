@@ -65,6 +65,38 @@ test('phone: a flick keeps scrolling after the finger lifts, slows down and stop
   await context.close();
 });
 
+// Touch events dispatched on the canvas in one task: the lesson sees them all within one frame.
+// (Dispatched by the page itself, so the grouping does not depend on how a driver paces its
+// events; plain events carrying the touch lists the lesson reads, as Firefox without a touch
+// screen has no Touch constructor.)
+async function touchesInOneFrame(page, events) {
+  await page.evaluate((evs) => {
+    const c = document.getElementById('canvas');
+    for (const [type, x, y] of evs) {
+      const t = { identifier: 1, target: c, clientX: x, clientY: y, pageX: x, pageY: y, screenX: x, screenY: y };
+      const down = type === 'touchend' ? [] : [t];
+      const e = new Event(type, { bubbles: true, cancelable: true });
+      Object.defineProperties(e, { touches: { value: down }, targetTouches: { value: down }, changedTouches: { value: [t] } });
+      c.dispatchEvent(e);
+    }
+  }, events);
+}
+
+test('phone: a finger that moves and lifts within one frame still scrolls the page the whole way it moved', async () => {
+  const { page, context, errors } = await openLesson(browser, `${site.url}?section=encoder-block`, PHONE);
+  await frames(page);
+  await touchesInOneFrame(page, [['touchstart', 120, 700], ['touchmove', 120, 600]]);
+  await frames(page, 3);
+  assert.equal((await state(page)).scroll.y, 100, 'the first 100 px scrolled');
+  await touchesInOneFrame(page, [['touchmove', 120, 450], ['touchmove', 120, 400], ['touchend', 120, 400]]);
+  await settled(page);
+  const st = await state(page);
+  assert.equal(st.touch.dragged, 300, `the finger moved 300 px in all; the page followed it ${st.touch.dragged} px`);
+  assert.ok(Math.abs(st.scroll.y - Math.min(st.scroll.max, 300 + st.touch.flung)) <= 1, `scroll ${st.scroll.y} = 300 dragged + ${st.touch.flung} coasted`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('phone: taps still press: a quiz answer, a token, the Next button at the foot of the page', async () => {
   const { page, context, errors } = await openLesson(browser, `${site.url}?section=check`, PHONE);
   const finger = await fingers(page);
