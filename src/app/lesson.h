@@ -106,6 +106,7 @@ struct Training {
     double ms_to_95 = -1;                      // wall time until held-out accuracy first reached 95%
     int seed = 1;                              // the learner's choice (the shipped model is kCorefSeed)
     bool running = false, finished = false;
+    bool evaluate_next = false;                // the held-out measurement is due: it gets a frame of its own
 };
 
 // "Transformers vs RNNs": a plain RNN, an LSTM and a transformer raced on the long-range "it"

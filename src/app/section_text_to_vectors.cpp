@@ -99,7 +99,11 @@ void vector_rows(Pipeline& pipeline, const SentenceRun& run, int hovered) {
     const float nums_w = ImGui::CalcTextSize("-0.00  -0.00 …").x + 12;
     ImGui::PopFont();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    for (size_t i = 0; i < run.tokens.size(); ++i) {
+    // Only the tokens in view are drawn (a pasted paragraph has 510); the clipper places the rest.
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(run.tokens.size()));
+    while (clipper.Step())
+    for (size_t i = static_cast<size_t>(clipper.DisplayStart); i < static_cast<size_t>(clipper.DisplayEnd); ++i) {
         ImGui::PushID(static_cast<int>(i));
         const ImVec2 top = ImGui::GetCursorScreenPos();
         dl->ChannelsSplit(2);
@@ -290,7 +294,12 @@ void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
             ImGui::PopFont();
             HeatStrip(id, m, row, std::max(40.0f, ImGui::GetContentRegionAvail().x - 4), 10, 2.0f);
         };
-        for (size_t i = 0; i < run.tokens.size(); ++i) {
+        // Only the rows in view are drawn (a pasted paragraph has 510): every row is as tall as
+        // its strips, so the clipper can place the rest.
+        ImGuiListClipper clipper;
+        clipper.Begin(static_cast<int>(run.tokens.size()));
+        while (clipper.Step())
+        for (size_t i = static_cast<size_t>(clipper.DisplayStart); i < static_cast<size_t>(clipper.DisplayEnd); ++i) {
             ImGui::TableNextRow();
             const bool hl = static_cast<int>(i) == hovered;
             if (hl) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, WithAlpha(t.colors.query, 0.14f));

@@ -109,18 +109,26 @@ void SeedPicker(Lesson& lesson, const char* id) {
 void AdvanceTraining(Lesson& lesson, double budget_ms) {
     Training& t = lesson.training;
     if (!t.running || !t.trainer) return;
+    // The held-out measurement (and the explorer's new model) takes a frame of its own, so that a
+    // frame never holds both a full slice of training steps and a measurement.
+    if (t.evaluate_next) {
+        t.evaluate_next = false;
+        evaluate(lesson);
+        t.elapsed_ms = now_ms() - t.started_ms;
+        publish(lesson, "encoder training in your browser");
+        if (!t.trainer->done()) return;
+    }
     const double start = now_ms();
-    do {
+    while (!t.trainer->done() && now_ms() - start < budget_ms) {
         const attn::CorefProgress p = t.trainer->step();
         t.loss.push_back(static_cast<float>(p.loss));
         t.batch_accuracy.push_back(static_cast<float>(p.accuracy));
         t.elapsed_ms = now_ms() - t.started_ms;
         if (p.step % kEvalEvery == 0 || t.trainer->done()) {
-            evaluate(lesson);
-            t.elapsed_ms = now_ms() - t.started_ms;
-            publish(lesson, "encoder training in your browser");
+            t.evaluate_next = true;
+            return;
         }
-    } while (!t.trainer->done() && now_ms() - start < budget_ms);
+    }
     if (t.trainer->done()) {
         t.running = false;
         t.finished = true;

@@ -505,6 +505,8 @@ std::pair<int, int> Heatmap(const char* id, const attn::Mat& m, const std::vecto
     const bool window_hovered = ImGui::IsWindowHovered();
     for (Eigen::Index i = 0; i < m.rows(); ++i) {
         const float y = grid.y + static_cast<float>(i) * style.cell_h;
+        if (!ImGui::IsRectVisible(ImVec2(o.x, y), ImVec2(grid.x + static_cast<float>(m.cols()) * style.cell_w, y + style.cell_h)))
+            continue;  // a row out of view (a paragraph's 510 positions) costs nothing
         if (i < static_cast<Eigen::Index>(row_labels.size()))
             dl->AddText(ImVec2(o.x, y + (style.cell_h - ImGui::GetTextLineHeight()) * 0.5f),
                         style.highlight_row == i ? t.colors.query : t.colors.text_muted, row_labels[static_cast<size_t>(i)].c_str());
@@ -554,6 +556,7 @@ void HeatStrip(const char* id, const attn::Mat& m, Eigen::Index row, float width
 
 int TokenChips(const char* id, const std::vector<std::string>& words, const std::function<ChipStyle(int)>& style,
                int* hovered, std::vector<std::pair<ImVec2, ImVec2>>* rects, ImFont* font) {
+    constexpr size_t kChipsAlwaysDrawn = 64;
     const Theme& t = theme();
     if (!font) font = t.fonts.body;
     ImGui::PushID(id);
@@ -576,6 +579,13 @@ int TokenChips(const char* id, const std::vector<std::string>& words, const std:
             y += h + line_gap;
         }
         const ImVec2 a(origin.x + x, origin.y + y), b(a.x + w, a.y + h);
+        // A pasted paragraph has hundreds of chips: those out of view are laid out, not drawn (a
+        // short sentence keeps every chip a control, so Tab reaches each).
+        if (words.size() > kChipsAlwaysDrawn && !ImGui::IsRectVisible(a, b)) {
+            if (rects) rects->emplace_back(a, b);
+            x += w + gap;
+            continue;
+        }
         ImGui::SetCursorScreenPos(a);
         ImGui::PushID(static_cast<int>(i));
         if (ImGui::InvisibleButton("chip", ImVec2(w, h))) clicked = static_cast<int>(i);
