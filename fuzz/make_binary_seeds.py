@@ -51,7 +51,7 @@ def main():
         "unchecked-inf-scores": header(2, 3, 1, 1, UNCHECKED) + table("inf", "-inf", "1", "inf", "-inf", "7", "1", "10", "3"),
         "unchecked-nan-masked": header(2, 2, 1, 1, UNCHECKED | MASK) + table("nan", "1", "nan", "3", "1", "10") + bytes([0b0110]),
         "bad-shape": header(2, 2, 2, 2, BAD_SHAPE) + table("1", "-1", ".5", "3"),
-        "raw-floats-64": header(64, 64, 64, 64, RAW | MASK) + floats(*[(i % 13 - 6) * 0.37 for i in range(97)]),
+        "raw-floats-32": header(32, 32, 32, 32, RAW | MASK) + floats(*[(i % 13 - 6) * 0.37 for i in range(97)]),
     }
     for name, data in seeds.items():
         with open(os.path.join(out, name), "wb") as f:
