@@ -1,10 +1,12 @@
 // libFuzzer target: the tokenizer on arbitrary bytes, and the vocabulary parser on the same
-// bytes. Build and run it with scripts/fuzz; the vocabulary's path comes from ATTN_VOCAB.
+// bytes. Build and run it with scripts/fuzz; the vocabulary's path comes from ATTN_VOCAB (or,
+// in the replay driver of the CMake build, the build's vocab.txt).
 //
 // Beyond "no crash, no sanitizer report" it checks what callers rely on: tokens cover bytes
 // of the input in order and name real pieces, encode() agrees with tokenize(), and the
 // ASCII fast path gives exactly the Unicode path's tokens.
 #include "core/tokenizer.h"
+#include "fuzz/fuzz_common.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -53,9 +55,7 @@ void check_tokens(const attn::WordPieceTokenizer& t, std::string_view text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    const char* path = std::getenv("ATTN_VOCAB");
-    if (!path) fail("set ATTN_VOCAB to the path of vocab.txt");
-    fast.emplace(attn::Vocab::load_file(path));
+    fast.emplace(attn::Vocab::load_file(fuzz::vocab_path()));
     unicode_only.emplace(*fast);
     unicode_only->set_ascii_fast_path(false);
     return 0;

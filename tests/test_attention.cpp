@@ -188,3 +188,73 @@ TEST_CASE("softmax backward matches central differences") {
         CHECK(dx(0, j) == Approx(numeric).margin(1e-3));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Non-finite numbers (found by fuzz/fuzz_attention.cpp: NaN scores gave NaN or zeros depending
+// on their neighbours, an infinite score zeroed its whole row, and 1e39 from the page became an
+// infinity that attention() passed on silently).
+
+TEST_CASE("softmax: non-finite scores follow the documented rules") {
+    const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+    Mat w;
+    SECTION("+inf entries share the weight equally, the rest get 0") {
+        attn::softmax_rows(w, from_rows({{inf, 1, inf, -inf}}));
+        CHECK(w(0, 0) == 0.5f);
+        CHECK(w(0, 1) == 0.0f);
+        CHECK(w(0, 2) == 0.5f);
+        CHECK(w(0, 3) == 0.0f);
+    }
+    SECTION("a NaN among the visible scores makes the visible weights NaN, masked ones 0") {
+        Mask m(1, 3);
+        m << 1, 1, 0;
+        attn::softmax_rows(w, from_rows({{nan, 1, 2}}), &m);
+        CHECK(std::isnan(w(0, 0)));
+        CHECK(std::isnan(w(0, 1)));
+        CHECK(w(0, 2) == 0.0f);
+    }
+    SECTION("a NaN behind the mask changes nothing") {
+        Mask m(1, 3);
+        m << 0, 1, 1;
+        attn::softmax_rows(w, from_rows({{nan, 0, std::log(3.0f)}}), &m);
+        CHECK(w(0, 0) == 0.0f);
+        CHECK(w(0, 1) == Approx(0.25));
+        CHECK(w(0, 2) == Approx(0.75));
+    }
+    SECTION("all visible scores -inf: nothing to attend to, zeros") {
+        attn::softmax_rows(w, from_rows({{-inf, -inf}}));
+        CHECK(w(0, 0) == 0.0f);
+        CHECK(w(0, 1) == 0.0f);
+    }
+}
+
+TEST_CASE("attention(): a NaN or an infinity in Q, K or V is refused, naming the entry") {
+    const float inf = std::numeric_limits<float>::infinity();
+    Mat q = from_rows({{1, 0, 1}, {0, 1, 0}}), k = q, v = q;
+    q(1, 2) = std::numeric_limits<float>::quiet_NaN();
+    CHECK_THROWS_WITH(attn::attention(q, k, v), "Q[1][2] is not a finite number");
+    CHECK_THROWS_AS(attn::attention(q, k, v), attn::ValueError);
+    q(1, 2) = 0;
+    k(0, 1) = -inf;
+    CHECK_THROWS_WITH(attn::attention(q, k, v), "K[0][1] is not a finite number");
+    k(0, 1) = 0;
+    v(1, 0) = inf;
+    CHECK_THROWS_WITH(attn::attention(q, k, v), "V[1][0] is not a finite number");
+    v(1, 0) = 0;
+    // Finite again: the worked example's weights sum to 1.
+    const attn::AttentionResult r = attn::attention(Q, K, V);
+    CHECK(r.cache.weights.row(0).sum() == Approx(1));
+    CHECK(r.output.allFinite());
+}
+
+TEST_CASE("attention(): finite Q and K whose dot product overflows a float are refused") {
+    // 1e38 · 1e38 is far beyond 3.4e38: the score would be +inf.
+    const Mat q = from_rows({{1e38}}), k = from_rows({{1}, {1e38}}), v = from_rows({{1}, {2}});
+    CHECK_THROWS_WITH(attn::attention(q, k, v), Catch::Contains("score of query 0 and key 1 overflows a float"));
+    // attention_forward, the model's unchecked path, gives the limit instead: all the weight on key 1.
+    Mat out;
+    attn::AttentionCache cache;
+    attn::attention_forward(out, cache, q, k, v);
+    CHECK(cache.weights(0, 0) == 0.0f);
+    CHECK(cache.weights(0, 1) == 1.0f);
+    CHECK(out(0, 0) == 2.0f);
+}

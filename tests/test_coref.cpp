@@ -217,3 +217,22 @@ TEST_CASE("coref: the shipped model loads and meets the floors on held-out sente
     CHECK(tired.attention_subject > tired.attention_place);
     CHECK(wide.attention_place > wide.attention_subject);
 }
+
+// =============================================================================================
+// Files (found by fuzz/fuzz_params.cpp: load_coref accepted a model without an output head, and
+// the explorer then threw reading "it"'s referent off it)
+
+TEST_CASE("coref files: a model whose head does not name a piece of the vocabulary is refused") {
+    const std::string dir = std::string(ATTN_SOURCE_DIR) + "/lessons/models/";
+    // The input the fuzzer found: the coref vocabulary's 73 pieces, n_classes 0.
+    CHECK_THROWS_WITH(attn::load_coref(std::string(ATTN_SOURCE_DIR) + "/fuzz/regressions/params/coref-vocab-no-head.bin",
+                                       dir + "coref-vocab.txt", bert_tokenizer().vocab()),
+                      Catch::Contains("names one of 0 classes, not one of the 73 pieces"));
+    // A head of the wrong width is refused too; the shipped model is accepted.
+    const attn::CorefModel shipped = attn::load_coref(dir + "coref.bin", dir + "coref-vocab.txt", bert_tokenizer().vocab());
+    attn::EncoderConfig c = shipped.params.config;
+    c.n_classes = 2;
+    CHECK_THROWS_WITH(attn::check_coref_model(attn::init_params(c, 1), shipped.vocab, "x.bin"),
+                      "x.bin names one of 2 classes, not one of the 73 pieces of its vocabulary: it is not a model of what \"it\" refers to");
+    CHECK_NOTHROW(attn::check_coref_model(shipped.params, shipped.vocab, "coref.bin"));
+}

@@ -7,6 +7,7 @@
 // read the same numbers the canvas draws.
 #pragma once
 
+#include "app/text.h"
 #include "core/tensor.h"
 
 #include <string>
@@ -83,11 +84,6 @@ TextTable MatrixTable(const MatrixExport& m, int decimals = 3);
 
 // Numbers as the mirror writes them.
 std::string Fixed(double x, int decimals);
-// A count with thousands separators, as the lesson's text writes numbers: "65,536".
-std::string Thousands(long long n);
-// At most about max_bytes of text, cut at a UTF-8 character boundary with "…" and how much is
-// left out ("… (12,345 more bytes)"): a pasted paragraph quoted in a caption or the mirror.
-std::string Excerpt(const std::string& text, std::size_t max_bytes);
 
 // The widget describers, one per widget of the lesson file (lesson.cpp registers them).
 WidgetText Describe_AttentionSteps(Lesson&);

@@ -56,10 +56,6 @@ std::string section_title(const Lesson& lesson, int index) {
     return s && !s->title.empty() ? s->title : info.fallback_title;
 }
 
-bool Progress::has(const std::string& id) const {
-    return std::find(visited.begin(), visited.end(), id) != visited.end();
-}
-
 int Summary::score() const {
     if (quizzes.empty()) return -1;
     return static_cast<int>(std::lround(100.0 * right_first / static_cast<double>(quizzes.size())));

@@ -5,6 +5,7 @@
 // widget_table(). Sections and their order are those of the browser contract (DESIGN.md).
 #pragma once
 
+#include "app/commands.h"
 #include "app/controls.h"
 #include "app/describe.h"
 #include "app/model.h"
@@ -164,16 +165,6 @@ struct Generation {
     int train_seed = 1;
     bool running = false, finished_training = false;
     const attn::LanguageModel& model() const { return use_own && own.params.config.vocab > 0 ? own : shipped; }
-};
-
-struct Progress {
-    std::vector<std::string> visited;
-    std::map<std::string, int> quiz;  // quiz id → chosen option (the last one picked)
-    std::map<std::string, int> first; // quiz id → the option picked first: only a right first pick counts
-    int round = 1;                    // 1 + how many times "Try the quiz again" was pressed
-    int prediction = -1;              // which word the learner thinks "it" means
-    std::vector<int> clues;           // words the learner thinks help decide
-    bool has(const std::string& id) const;
 };
 
 // The end of the lesson, read off the progress and the lesson document: what the "Check
@@ -351,18 +342,6 @@ bool OptionGroupButton(Lesson& lesson, const char* group, const char* label, int
 // What a link to the current view carries (URL parameters section, text, token, layer, head,
 // q, k, v, n, block, stage, box): read off the lesson, and applied to it when a link is opened or
 // Back is pressed.
-struct View {
-    std::string section;
-    std::string text;
-    int token = -1;                  // the explorer's selected token, -1: none
-    int layer = -1, head = -1;       // the explorer's layer (0-based) and head (-1: the mean)
-    bool edited = false;             // the worked example's Q, K, V differ from the lesson's
-    std::vector<float> q, k, v;      // when edited: 6 numbers each, row-major
-    bool is_default_token = true, is_default_layer = true, is_default_head = true;
-    // The encoder block: N blocks stacked, the block drawn (0-based), how far the data has
-    // stepped (0 input … 5 output) and the box whose details are shown; -1: as the lesson starts.
-    int encoder_n = -1, encoder_block = -1, encoder_stage = -1, encoder_box = -1;
-};
 View CurrentView(Lesson& lesson);
 // Applies the explorer and worked-example parts of a view; returns what could not be applied, or "".
 std::string ApplyView(Lesson& lesson, const View& view);
@@ -419,20 +398,8 @@ void RefreshGeneration(Lesson& lesson);
 bool StepGeneration(Lesson& lesson);    // adds one token; false when the story is finished
 void AdvanceGeneration(Lesson& lesson, double dt_seconds, double budget_ms);  // Play and training
 void StartLmTraining(Lesson& lesson, int seed);
-// lesson.generate / lesson.nextToken: stateless runs of the section's model.
-struct GenerateResult {
-    std::string error;
-    std::vector<std::string> tokens;   // every piece, prompt and generated ([CLS] left out)
-    std::string text;
-    struct Step {
-        std::string token;
-        int id = 0;
-        std::vector<std::pair<std::string, double>> top;  // the 10 most probable (temperature 1)
-        std::vector<double> attention;                     // newest token → every earlier one, last layer, mean of heads
-    };
-    std::vector<Step> steps;
-    bool derivable = false;
-};
+// lesson.generate / lesson.nextToken: stateless runs of the section's model (RunGenerate is
+// app::Generate of commands.h with it).
 GenerateResult RunGenerate(const Lesson& lesson, const std::string& prompt, double temperature, int top_k,
                            int seed, int max_tokens);
 // The full next-token distribution over the vocabulary, in vocabulary order; error on bad input.

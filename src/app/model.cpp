@@ -1,6 +1,6 @@
 #include "app/model.h"
 
-#include "app/describe.h"
+#include "app/text.h"
 
 #include <cstdio>
 #include <exception>

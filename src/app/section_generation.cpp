@@ -180,36 +180,7 @@ void StartLmTraining(Lesson& lesson, int seed) {
 
 GenerateResult RunGenerate(const Lesson& lesson, const std::string& prompt, double temperature, int top_k,
                            int seed, int max_tokens) {
-    GenerateResult r;
-    const Generation& g = lesson.generation;
-    if (!lesson.tokenizer) return r.error = "the vocabulary did not load", r;
-    if (g.model().params.config.vocab == 0) return r.error = "the story model did not load", r;
-    if (prompt.size() > attn::limits::kPromptBytes) return r.error = prompt_too_long(), r;
-    if (!(temperature >= 0) || temperature > 100) return r.error = "temperature must be a number from 0 to 100", r;
-    if (top_k < 0) return r.error = "topK must be 0 (all tokens) or more", r;
-    if (max_tokens < 0) return r.error = "maxTokens must be 0 or more", r;
-    const attn::LanguageModel& m = g.model();
-    std::vector<int> ids = attn::encode_prompt(prompt, *lesson.tokenizer, m.vocab);
-    if (static_cast<int>(ids.size()) > m.params.config.max_len)
-        return r.error = "the prompt has more tokens than the model's " + std::to_string(m.params.config.max_len), r;
-    attn::Rng rng(static_cast<std::uint32_t>(seed));
-    const auto steps = attn::generate(m, ids, max_tokens, {temperature, top_k}, rng);
-    for (std::size_t i = 1; i < ids.size(); ++i) r.tokens.push_back(m.vocab.piece(ids[i]));
-    r.text = attn::detokenize(ids, m.vocab);
-    r.derivable = attn::check_story(r.text).derivable;
-    for (const auto& s : steps) {
-        GenerateResult::Step st;
-        st.id = s.id;
-        st.token = m.vocab.piece(s.id);
-        std::vector<int> order(s.probs.size());
-        std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return s.probs[static_cast<std::size_t>(a)] > s.probs[static_cast<std::size_t>(b)]; });
-        for (std::size_t k = 0; k < 10 && k < order.size(); ++k)
-            st.top.emplace_back(m.vocab.piece(order[k]), s.probs[static_cast<std::size_t>(order[k])]);
-        for (Eigen::Index j = 0; j < s.attention.cols(); ++j) st.attention.push_back(static_cast<double>(s.attention(0, j)));
-        r.steps.push_back(std::move(st));
-    }
-    return r;
+    return Generate(lesson.tokenizer.get(), lesson.generation.model(), prompt, temperature, top_k, seed, max_tokens);
 }
 
 std::vector<std::pair<std::string, double>> NextTokenDistribution(const Lesson& lesson, const std::string& prompt,

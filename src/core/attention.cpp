@@ -25,11 +25,30 @@ void softmax_rows(Mat& out, const Mat& in, const Mask* mask) {
         // Subtracting the row's largest (unmasked) value leaves the softmax unchanged,
         // since exp(x - m) / Σ exp(x - m) = exp(x) / Σ exp(x), and keeps every exponent ≤ 0.
         Scalar row_max = -std::numeric_limits<Scalar>::infinity();
+        bool nan = false;
         for (Eigen::Index j = 0; j < in.cols(); ++j) {
-            if (!mask || (*mask)(i, j)) row_max = std::max(row_max, in(i, j));
+            if (!mask || (*mask)(i, j)) {
+                row_max = std::max(row_max, in(i, j));
+                nan = nan || std::isnan(in(i, j));
+            }
         }
-        if (!std::isfinite(row_max)) {
-            // Fully masked row (or one whose scores are all -inf/NaN): no distribution exists.
+        if (nan) {
+            // NaN in, NaN out (where a key is visible): a softmax of NaN has no meaning.
+            for (Eigen::Index j = 0; j < in.cols(); ++j)
+                out(i, j) = !mask || (*mask)(i, j) ? std::numeric_limits<Scalar>::quiet_NaN() : Scalar(0);
+            continue;
+        }
+        if (row_max == std::numeric_limits<Scalar>::infinity()) {
+            // exp(x − ∞) is 0 for every finite x and NaN for x = ∞: the limit instead, the
+            // infinite scores share the weight equally.
+            Scalar n = 0;
+            for (Eigen::Index j = 0; j < in.cols(); ++j) n += (!mask || (*mask)(i, j)) && in(i, j) == row_max;
+            for (Eigen::Index j = 0; j < in.cols(); ++j)
+                out(i, j) = (!mask || (*mask)(i, j)) && in(i, j) == row_max ? Scalar(1) / n : Scalar(0);
+            continue;
+        }
+        if (row_max == -std::numeric_limits<Scalar>::infinity()) {
+            // Fully masked row (or one whose visible scores are all −∞): no distribution exists.
             out.row(i).setZero();
             continue;
         }
@@ -79,6 +98,39 @@ void attention_forward(Mat& out, AttentionCache& cache, const Mat& q, const Mat&
     cache.scaled = cache.scores * scale;
     softmax_rows(cache.weights, cache.scaled, mask);
     matmul(out, cache.weights, Op::N, v, Op::N);
+}
+
+namespace {
+
+// "Q[1][2] is not a finite number" for the first NaN or infinity of m.
+void check_finite(const Mat& m, const char* name) {
+    for (Eigen::Index i = 0; i < m.rows(); ++i)
+        for (Eigen::Index j = 0; j < m.cols(); ++j)
+            if (!std::isfinite(m(i, j)))
+                throw ValueError(std::string(name) + "[" + std::to_string(i) + "][" + std::to_string(j) +
+                                 "] is not a finite number");
+}
+
+}  // namespace
+
+AttentionResult attention(const Mat& q, const Mat& k, const Mat& v, const Mask* mask) {
+    check_finite(q, "Q");
+    check_finite(k, "K");
+    check_finite(v, "V");
+    AttentionResult r;
+    attention_forward(r.output, r.cache, q, k, v, mask);  // throws ShapeError for shapes that do not fit
+    for (Eigen::Index i = 0; i < r.cache.scores.rows(); ++i)
+        for (Eigen::Index j = 0; j < r.cache.scores.cols(); ++j)
+            if (!std::isfinite(r.cache.scores(i, j)))
+                throw ValueError("the score of query " + std::to_string(i) + " and key " + std::to_string(j) +
+                                 " overflows a float (Q row " + std::to_string(i) + " · K row " + std::to_string(j) +
+                                 " is beyond ±3.4e38): scale Q or K down");
+    for (Eigen::Index i = 0; i < r.output.rows(); ++i)
+        for (Eigen::Index j = 0; j < r.output.cols(); ++j)
+            if (!std::isfinite(r.output(i, j)))
+                throw ValueError("the output overflows a float at row " + std::to_string(i) + ", column " +
+                                 std::to_string(j) + " (weights · V is beyond ±3.4e38): scale V down");
+    return r;
 }
 
 void attention_backward(Mat& dq, Mat& dk, Mat& dv, const Mat& dout,

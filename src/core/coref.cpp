@@ -509,11 +509,21 @@ CorefModel load_coref(const std::string& params_path, const std::string& vocab_p
     CorefModel m;
     m.vocab = CorefVocab::from_text(text.str(), bert);
     m.params = load_params(params_path);
-    if (m.params.config.vocab != m.vocab.size()) {
-        throw std::runtime_error(params_path + " is a model of " + std::to_string(m.params.config.vocab) +
-                                 " pieces but " + vocab_path + " lists " + std::to_string(m.vocab.size()));
-    }
+    check_coref_model(m.params, m.vocab, params_path);
     return m;
+}
+
+void check_coref_model(const EncoderParams& params, const CorefVocab& vocab, const std::string& what) {
+    if (params.config.vocab != vocab.size()) {
+        throw std::runtime_error(what + " is a model of " + std::to_string(params.config.vocab) +
+                                 " pieces but its vocabulary lists " + std::to_string(vocab.size()));
+    }
+    // The answer is read off the head: without one for every piece, there is nothing to read.
+    if (params.config.n_classes != vocab.size()) {
+        throw std::runtime_error(what + " names one of " + std::to_string(params.config.n_classes) +
+                                 " classes, not one of the " + std::to_string(vocab.size()) +
+                                 " pieces of its vocabulary: it is not a model of what \"it\" refers to");
+    }
 }
 
 }  // namespace attn

@@ -215,6 +215,11 @@ CorefEvaluation evaluate_coref(const CorefModel& model, const std::vector<CorefE
 // The model file holds the parameters (serialize.h) in float16; the vocabulary goes in a text
 // file beside it. scripts/train checks that the rounding changes none of the model's answers.
 void save_coref(const CorefModel& model, const std::string& params_path, const std::string& vocab_path);
+// load_coref refuses a file that check_coref_model refuses.
 CorefModel load_coref(const std::string& params_path, const std::string& vocab_path, const Vocab& bert);
+// Throws std::runtime_error saying what is wrong unless the parameters make a "what does it
+// refer to" model over the vocabulary: one embedding per piece, and an output head that names
+// a piece (n_classes = vocabulary size). `what` names the file in the message.
+void check_coref_model(const EncoderParams& params, const CorefVocab& vocab, const std::string& what);
 
 }  // namespace attn

@@ -295,11 +295,15 @@ LanguageModel load_lm(const std::string& params_path, const std::string& vocab_p
     LanguageModel m;
     m.vocab = CorefVocab::from_text(text.str(), bert);
     m.params = load_params(params_path);
-    if (m.params.config.vocab != m.vocab.size() || m.params.config.n_classes != m.vocab.size()) {
-        throw std::runtime_error(params_path + " is not a language model over the " + std::to_string(m.vocab.size()) +
-                                 " pieces of " + vocab_path);
-    }
+    check_lm(m.params, m.vocab, params_path);
     return m;
+}
+
+void check_lm(const EncoderParams& params, const CorefVocab& vocab, const std::string& what) {
+    if (params.config.vocab != vocab.size() || params.config.n_classes != vocab.size()) {
+        throw std::runtime_error(what + " is not a language model over the " + std::to_string(vocab.size()) +
+                                 " pieces of its vocabulary");
+    }
 }
 
 }  // namespace attn

@@ -147,6 +147,10 @@ struct LmEvaluation {
 LmEvaluation evaluate_lm(const LanguageModel& model, const std::vector<Story>& stories, const WordPieceTokenizer& tokenizer);
 
 void save_lm(const LanguageModel& model, const std::string& params_path, const std::string& vocab_path);
+// load_lm refuses a file that check_lm refuses.
 LanguageModel load_lm(const std::string& params_path, const std::string& vocab_path, const Vocab& bert);
+// Throws std::runtime_error unless the parameters make a language model over the vocabulary
+// (one embedding and one output class per piece). `what` names the file in the message.
+void check_lm(const EncoderParams& params, const CorefVocab& vocab, const std::string& what);
 
 }  // namespace attn

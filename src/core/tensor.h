@@ -35,6 +35,13 @@ public:
     using std::invalid_argument::invalid_argument;
 };
 
+// Thrown at the library's boundary when a value cannot be used (a NaN or an infinity, a number
+// whose result overflows a float); the message names the entry.
+class ValueError : public std::invalid_argument {
+public:
+    using std::invalid_argument::invalid_argument;
+};
+
 // "(3, 8)"
 template <typename Derived>
 std::string shape_of(const Eigen::EigenBase<Derived>& m) {

@@ -3,6 +3,7 @@
 // Every function returns JSON text owned by a static buffer (valid until the next call), or
 // {"error": "..."} with a message for the learner. Nothing received is trusted: sizes are
 // checked, strings are treated as UTF-8 data, never as code or markup.
+#include "app/commands.h"
 #include "app/glyphs.h"
 #include "app/lesson.h"
 #include "app/theme.h"
@@ -54,13 +55,6 @@ json matrix_json(const attn::Mat& m) {
         rows.push_back(std::move(row));
     }
     return rows;
-}
-
-attn::Mat matrix_from(const double* data, int rows, int cols) {
-    attn::Mat m(rows, cols);
-    for (int i = 0; i < rows; ++i)
-        for (int j = 0; j < cols; ++j) m(i, j) = static_cast<attn::Scalar>(data[i * cols + j]);
-    return m;
 }
 
 json table_json(const app::TextTable& t) {
@@ -188,40 +182,14 @@ LESSON_EXPORT const char* lesson_limits() {
 // attention(Q, K, V[, mask]) with matrices flattened row-major by api.js. mask may be null.
 LESSON_EXPORT const char* lesson_attention(const double* q, int tq, int dq, const double* k, int tk, int dk,
                                            const double* v, int tv, int dv, const unsigned char* mask) {
-    constexpr int kMaxSide = attn::limits::kAttentionSide;
-    if (tq < 1 || tk < 1 || tv < 1 || dq < 1 || dk < 1 || dv < 1)
-        return error_reply("attention: Q, K and V need at least one row and one column");
-    if (tq > kMaxSide || tk > kMaxSide || tv > kMaxSide || dq > kMaxSide || dk > kMaxSide || dv > kMaxSide)
-        return error_reply("attention: matrices larger than " + std::to_string(kMaxSide) + " × " + std::to_string(kMaxSide) +
-                           " are not accepted");
+    const app::Parsed<app::AttentionInput> in = app::ParseAttentionCommand(q, tq, dq, k, tk, dk, v, tv, dv, mask);
+    if (!in.ok()) return error_reply(in.error);
     try {
-        const attn::Mat Q = matrix_from(q, tq, dq), K = matrix_from(k, tk, dk), V = matrix_from(v, tv, dv);
-        // The library computes in single precision: a value beyond its range would become ∞.
-        for (const auto& [name, m, raw] : {std::tuple{"Q", &Q, q}, std::tuple{"K", &K, k}, std::tuple{"V", &V, v}}) {
-            for (Eigen::Index i = 0; i < m->size(); ++i) {
-                if (!std::isfinite(m->data()[i])) {
-                    const Eigen::Index c = m->cols();
-                    char buf[160];
-                    std::snprintf(buf, sizeof buf, "attention: %s[%d][%d] = %g is beyond single precision (|x| ≤ 3.4e38)", name,
-                                  static_cast<int>(i / c), static_cast<int>(i % c), raw[i]);
-                    return error_reply(buf);
-                }
-            }
-        }
-        attn::Mask M;
-        if (mask) M = Eigen::Map<const attn::Mask>(mask, tq, tk);
-        attn::Mat out;
-        attn::AttentionCache cache;
-        attn::attention_forward(out, cache, Q, K, V, mask ? &M : nullptr);
-        // Finite inputs whose products overflow (1e38 · 1e38): an error, never ∞ or NaN as a result.
-        if (!cache.scores.allFinite() || !cache.scaled.allFinite())
-            return error_reply("attention: the scores Q·Kᵀ overflow single precision (beyond 3.4e38); scale Q and K down");
-        if (!out.allFinite())
-            return error_reply("attention: the output overflows single precision (beyond 3.4e38); scale V down");
-        return reply(json{{"scores", matrix_json(cache.scores)},
-                          {"scaled", matrix_json(cache.scaled)},
-                          {"weights", matrix_json(cache.weights)},
-                          {"output", matrix_json(out)}});
+        const attn::AttentionResult r = attn::attention(in.value.q, in.value.k, in.value.v, in.value.has_mask ? &in.value.mask : nullptr);
+        return reply(json{{"scores", matrix_json(r.cache.scores)},
+                          {"scaled", matrix_json(r.cache.scaled)},
+                          {"weights", matrix_json(r.cache.weights)},
+                          {"output", matrix_json(r.output)}});
     } catch (const std::exception& e) {
         return error_reply(std::string("attention: ") + e.what());
     }
@@ -569,36 +537,11 @@ LESSON_EXPORT int lesson_train(int seed) {
 // Starts the RNN / LSTM / transformer race (as the section's button does); state().race reports
 // it. options: JSON {seed, steps, distances} (each optional). Bad options: an error to show.
 LESSON_EXPORT const char* lesson_race(const char* text) {
-    app::Lesson& lesson = platform::lesson();
-    attn::RaceOptions o;
-    try {
-        const json j = json::parse(text && *text ? text : "{}");
-        if (!j.is_object()) return error_reply("race: options must be an object");
-        if (j.contains("seed")) {
-            if (!j["seed"].is_number_integer() || j["seed"].get<long long>() < 0 || j["seed"].get<long long>() > 0xFFFFFFFFll)
-                return error_reply("race: seed must be a whole number from 0 to 4294967295");
-            o.seed = static_cast<std::uint32_t>(j["seed"].get<long long>());
-        }
-        if (j.contains("steps")) {
-            if (!j["steps"].is_number_integer()) return error_reply("race: steps must be a whole number");
-            const long long n = j["steps"].get<long long>();
-            o.steps = n < 0 ? -1 : n > 1000000 ? 1000000 : static_cast<int>(n);
-        }
-        if (j.contains("distances")) {
-            if (!j["distances"].is_array()) return error_reply("race: distances must be an array of whole numbers");
-            o.distances.clear();
-            for (const json& d : j["distances"]) {
-                if (!d.is_number_integer()) return error_reply("race: distances must be whole numbers");
-                const long long v = d.get<long long>();
-                o.distances.push_back(v < -1 ? -1 : v > 100000 ? 100000 : static_cast<int>(v));
-            }
-        }
-    } catch (const std::exception&) {
-        return error_reply("race: options are not JSON");
-    }
-    const std::string problem = app::StartRace(lesson, o);
+    const app::Parsed<attn::RaceOptions> o = app::ParseRaceOptions(text ? text : "");
+    if (!o.ok()) return error_reply(o.error);
+    const std::string problem = app::StartRace(platform::lesson(), o.value);
     if (!problem.empty()) return error_reply(problem);
-    return reply(json{{"ok", true}, {"steps", o.steps}, {"seed", o.seed}});
+    return reply(json{{"ok", true}, {"steps", o.value.steps}, {"seed", o.value.seed}});
 }
 
 // Stops the race; its figures so far stay on screen.
@@ -607,41 +550,9 @@ LESSON_EXPORT void lesson_race_stop() { app::StopRace(platform::lesson()); }
 // A view from a link or the browser's history (view_json's fields, all optional; 1-based layer and
 // head, head 0 the mean). Anything that does not fit the lesson is left out, and said.
 LESSON_EXPORT const char* lesson_set_view(const char* text) {
-    app::View v;
-    try {
-        const json j = json::parse(text ? text : "");
-        if (!j.is_object()) return error_reply("view: not an object");
-        // A number in the link, offset-based (layer and head count from 1); out of range or not a
-        // number: a value ApplyView refuses, so that the learner is told.
-        auto read = [&j](const char* key, int& out, int offset) {
-            const auto it = j.find(key);
-            if (it == j.end()) return false;
-            const bool fits = it->is_number_integer() && it->get<long long>() >= 0 && it->get<long long>() < 4096;
-            out = fits ? static_cast<int>(it->get<long long>()) - offset : 1 << 20;
-            return true;
-        };
-        read("token", v.token, 0);
-        read("layer", v.layer, 1);
-        int head = 0;
-        if (read("head", head, 1)) {  // 0 in the link: the mean of the heads (-1)
-            v.is_default_head = false;
-            v.head = head;
-        }
-        read("n", v.encoder_n, 0);
-        read("block", v.encoder_block, 1);
-        read("stage", v.encoder_stage, 0);
-        read("box", v.encoder_box, 0);
-        for (const auto& [key, out] : {std::pair{"q", &v.q}, std::pair{"k", &v.k}, std::pair{"v", &v.v}}) {
-            const auto it = j.find(key);
-            if (it == j.end()) continue;
-            v.edited = true;
-            if (!it->is_array() || it->size() > 64) continue;
-            for (const json& x : *it) out->push_back(x.is_number() ? x.get<float>() : NAN);
-        }
-    } catch (const std::exception&) {
-        return error_reply("view: not JSON");
-    }
-    const std::string problems = app::ApplyView(platform::lesson(), v);
+    const app::Parsed<app::View> v = app::ParseViewCommand(text ? text : "");
+    if (!v.ok()) return error_reply(v.error);
+    const std::string problems = app::ApplyView(platform::lesson(), v.value);
     if (!problems.empty()) platform::lesson().banner = problems;
     return problems.empty() ? reply(json{{"ok", true}}) : error_reply(problems);
 }
@@ -663,35 +574,11 @@ LESSON_EXPORT void lesson_saved(int ok, const char* name) {
 // Progress saved by the page (localStorage, or a course's suspend data). Anything malformed is
 // ignored, never fatal. announce = 1: the page hears it back as a progress event (and keeps it).
 LESSON_EXPORT int lesson_load_progress(const char* text, int announce) {
-    app::Progress p;
-    const auto read_answers = [](const json& j, const char* key, std::map<std::string, int>& out) {
-        if (!j.contains(key) || !j[key].is_object()) return;
-        for (const auto& [k, v] : j[key].items())
-            if (v.is_number_integer() && k.size() < 64 && v.get<int>() >= 0 && v.get<int>() < 16 && out.size() < 64) out[k] = v.get<int>();
-    };
-    try {
-        const json j = json::parse(text ? text : "");
-        if (!j.is_object()) return 0;
-        if (j.contains("visited") && j["visited"].is_array())
-            for (const json& v : j["visited"])
-                if (v.is_string() && app::section_index(v.get<std::string>()) >= 0 && !p.has(v.get<std::string>()))
-                    p.visited.push_back(v.get<std::string>());
-        read_answers(j, "quiz", p.quiz);
-        if (j.contains("first")) read_answers(j, "first", p.first);
-        else p.first = p.quiz;  // kept before first picks were: the answer on record is the best there is
-        if (j.contains("round") && j["round"].is_number_integer() && j["round"].get<int>() >= 1 && j["round"].get<int>() < 100000)
-            p.round = j["round"].get<int>();
-        if (j.contains("prediction") && j["prediction"].is_number_integer()) {
-            const int v = j["prediction"].get<int>();
-            if (v >= -1 && v < 3) p.prediction = v;
-        }
-        if (j.contains("clues") && j["clues"].is_array())
-            for (const json& v : j["clues"])
-                if (v.is_number_integer() && v.get<int>() >= 0 && v.get<int>() < 32 && p.clues.size() < 32) p.clues.push_back(v.get<int>());
-    } catch (const std::exception&) {
-        return 0;
-    }
-    platform::lesson().progress = p;
+    std::vector<std::string> ids;
+    for (const app::SectionInfo& s : app::sections()) ids.push_back(s.id);
+    app::Parsed<app::Progress> p = app::ParseProgress(text ? text : "", ids);
+    if (!p.ok()) return 0;
+    platform::lesson().progress = std::move(p.value);
     if (announce) platform::lesson().progress_dirty = true;
     return 1;
 }
