@@ -860,7 +860,9 @@ void DrawLesson(Lesson& lesson) {
         lesson.clicked_control = false;
     }
     lesson.tab_step = 0;
-    AdvanceTraining(lesson, 20.0);  // training keeps the page at 30 frames a second or more
+    // Whole steps until 20 ms have passed: a step of the "it" model takes about 35 ms in the
+    // browser, so a training frame holds one step (scripts/bench, web/tests/load.test.mjs).
+    AdvanceTraining(lesson, 20.0);
     AdvanceRace(lesson, 20.0);
     AdvanceGeneration(lesson, ImGui::GetIO().DeltaTime, 20.0);
 
