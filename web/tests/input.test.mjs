@@ -64,6 +64,34 @@ test('the field shows the sentence in use; paste from the system clipboard repla
   await context.close();
 });
 
+test('a pasted paragraph: BERT reads its first 510 pieces and the page says how many were dropped; past 64 KB it is refused and nothing is lost', async () => {
+  const { page, context, errors } = await openLesson(browser, `${site.url}?section=text-to-vectors`, CLIP);
+  // 700 sentences of four one-piece tokens ("the cat sat ."): 2,800 pieces, 9,100 bytes.
+  const paragraph = 'the cat sat. '.repeat(700).trim();
+  await openField(page);
+  await page.evaluate((t) => navigator.clipboard.writeText(t), paragraph);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+V');
+  await pressKey(page, 'Enter');
+  await page.waitForFunction((t) => window.lesson.state().text === t, paragraph);
+  await page.waitForFunction(() => /the other 2,290 were dropped/.test(document.getElementById('mirror').textContent), null, { timeout: 5000 });
+  await page.screenshot({ path: shotPath('input-pasted-paragraph') });
+  // 70,000 bytes: the field says so while it is open, and Enter changes nothing.
+  await openField(page);
+  await page.evaluate(() => navigator.clipboard.writeText('x'.repeat(70000)));
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+V');
+  await frames(page, 3);
+  await page.screenshot({ path: shotPath('input-pasted-too-long') });
+  await pressKey(page, 'Enter');
+  await frames(page, 3);
+  const st = await state(page);
+  assert.equal(st.text, paragraph, 'the sentence in use is kept');
+  assert.match(st.message, /70,000 bytes long.*65,536/, 'the learner is told why');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('Ctrl+A, Ctrl+C in the field puts the sentence on the system clipboard', async () => {
   const { page, context, errors } = await openLesson(browser, `${site.url}?section=attention-explorer`, CLIP);
   await page.evaluate(() => navigator.clipboard.writeText('nothing yet'));
