@@ -349,6 +349,10 @@ WidgetText Describe_AttentionSteps(Lesson& lesson) {
     out.lines.push_back(out.live);
     out.lines.push_back(w.is_lesson_numbers() ? "Q, K and V are the lesson's numbers."
                                               : "Q, K and V have been edited (the lesson's numbers are restored by Reset).");
+    if (!w.cell_note.empty()) {  // a typed value the cells refused: said and announced, as drawn
+        out.lines.push_back(w.cell_note);
+        out.live = w.cell_note;
+    }
     const std::vector<std::string> dims = {"d1", "d2", "d3"};
     const std::string sqrt_dk = "√" + std::to_string(w.q.cols());
     struct Entry { const char* kind; std::string title; const attn::Mat* m; const std::vector<std::string>* cols; bool attention; int step; };
