@@ -275,6 +275,28 @@ TEST_CASE("a pasted paragraph: the first 510 pieces are read, as BERT truncates,
     CHECK(l.set_text(std::string(attn::limits::kTextBytes, 'a')).empty());  // exactly the limit is taken
 }
 
+TEST_CASE("a typed cell value the cells cannot take is refused and said; -0 is stored as 0") {
+    Headless h(1280, 800, false);
+    app::Lesson& l = h.lesson;
+    l.go_to("attention-steps");
+    const float before = static_cast<float>(l.worked.q(0, 1));
+    for (const char* typed : {"NaN", "inf", "1e38", "-3.5", "", "two"}) {
+        l.edit.target = "cell:Q:0:1";
+        l.edit.active = true;
+        const std::string error = app::ApplyEdit(l, typed);
+        INFO("typed " << typed);
+        CHECK(error.find("is not a number from -3 to 3; the cell keeps its value") != std::string::npos);
+        CHECK(static_cast<float>(l.worked.q(0, 1)) == before);
+        const app::WidgetText w = app::DescribeWidget(l, "attention-steps");
+        CHECK(w.live == error);  // announced, and in the mirror's lines
+    }
+    l.edit.target = "cell:Q:0:1";
+    CHECK(app::ApplyEdit(l, "-0").empty());
+    CHECK(l.worked.q(0, 1) == 0);
+    CHECK_FALSE(std::signbit(static_cast<double>(l.worked.q(0, 1))));
+    CHECK(l.worked.cell_note.empty());  // a value taken clears the note
+}
+
 TEST_CASE("text helpers: thousands separators and excerpts cut between UTF-8 characters") {
     CHECK(app::Thousands(0) == "0");
     CHECK(app::Thousands(999) == "999");
