@@ -860,8 +860,8 @@ void DrawLesson(Lesson& lesson) {
         lesson.clicked_control = false;
     }
     lesson.tab_step = 0;
-    // Whole steps until 20 ms have passed: a step of the "it" model takes about 35 ms in the
-    // browser, so a training frame holds one step (scripts/bench, web/tests/load.test.mjs).
+    // Training takes up to 20 ms of a frame, in whole steps, at least one (a step of the "it" model
+    // takes about 27 ms in headless Chromium here, so one a frame; web/tests/load.test.mjs).
     AdvanceTraining(lesson, 20.0);
     AdvanceRace(lesson, 20.0);
     AdvanceGeneration(lesson, ImGui::GetIO().DeltaTime, 20.0);

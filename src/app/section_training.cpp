@@ -118,9 +118,14 @@ void AdvanceTraining(Lesson& lesson, double budget_ms) {
         publish(lesson, "encoder training in your browser");
         if (!t.trainer->done()) return;
     }
+    // Whole steps while the next one, as long as the last, still fits in the budget (at least
+    // one a frame): a step that starts late would push the frame past its vsync.
     const double start = now_ms();
-    while (!t.trainer->done() && now_ms() - start < budget_ms) {
+    double step_ms = 0;
+    while (!t.trainer->done() && (step_ms == 0 || now_ms() - start + step_ms <= budget_ms)) {
+        const double step_start = now_ms();
         const attn::CorefProgress p = t.trainer->step();
+        step_ms = now_ms() - step_start;
         t.loss.push_back(static_cast<float>(p.loss));
         t.batch_accuracy.push_back(static_cast<float>(p.accuracy));
         t.elapsed_ms = now_ms() - t.started_ms;
