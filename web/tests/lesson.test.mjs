@@ -125,7 +125,7 @@ test('phone: the Next button at the foot of a page fits the screen, its long tit
 test('setText and tokenize: real BERT ids, clear messages for bad input', async () => {
   const { page, context, errors } = await openLesson(browser, `${site.url}?section=text-to-vectors`);
   const r = await page.evaluate(() => window.lesson.tokenize('Hello world'));
-  assert.deepEqual(r, { tokens: ['hello', 'world'], ids: [7592, 2088] });
+  assert.deepEqual(r, { tokens: ['hello', 'world'], ids: [7592, 2088], truncated: false, dropped: 0 });
   assert.deepEqual((await page.evaluate(() => window.lesson.tokenize('Thinking Machines'))).ids, [3241, 6681]);
   // [CLS] + 6 words + [SEP]: the tokens the explorer shows.
   assert.equal(await page.evaluate(() => window.lesson.setText('The cat sat on the mat')), 8);
