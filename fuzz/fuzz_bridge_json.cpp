@@ -38,13 +38,6 @@ attn::LanguageModel story;
 std::vector<std::string> section_ids;
 
 
-std::string read_text(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    check(static_cast<bool>(f), "cannot read " + path);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
 
 // The number a JSON value holds, as a double (NaN when it is not a number).
 double number(const json& j) { return j.is_number() ? j.get<double>() : NAN; }
@@ -187,7 +180,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     tokenizer.emplace(attn::Vocab::load_file(fuzz::vocab_path()));
     const std::string dir = fuzz::source_dir() + "/lessons/";
     story = attn::load_lm(dir + "models/story.bin", dir + "models/story-vocab.txt", tokenizer->vocab());
-    for (const attn::DocSection& s : attn::parse_lesson(read_text(dir + "attention-lesson.md")).sections) section_ids.push_back(s.id);
+    for (const attn::DocSection& s : attn::parse_lesson(fuzz::read_file("fuzz_bridge_json", dir + "attention-lesson.md")).sections) section_ids.push_back(s.id);
     check(!section_ids.empty(), "no sections in the lesson");
     return 0;
 }

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace fuzz {
@@ -11,6 +13,15 @@ namespace fuzz {
 [[noreturn]] inline void fail(const char* target, const std::string& what) {
     std::fprintf(stderr, "%s: %s\n", target, what.c_str());
     std::abort();
+}
+
+// A data file's bytes; a file that cannot be read fails the target.
+inline std::string read_file(const char* target, const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) fail(target, "cannot read " + path);
+    std::ostringstream s;
+    s << f.rdbuf();
+    return s.str();
 }
 
 // The BERT vocabulary: $ATTN_VOCAB (scripts/fuzz sets it), else the build's copy.

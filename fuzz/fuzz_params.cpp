@@ -41,13 +41,6 @@ std::optional<attn::WordPieceTokenizer> tokenizer;
 attn::CorefVocab coref_vocab, story_vocab;
 
 
-std::string read_text(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    check(static_cast<bool>(f), "cannot read " + path);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
 
 bool same_bits(const attn::EncoderParams& a, const attn::EncoderParams& b, bool nan_is_nan) {
     if (a.config != b.config) return false;
@@ -154,8 +147,8 @@ void try_load(const std::uint8_t* data, std::size_t size) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     tokenizer.emplace(attn::Vocab::load_file(fuzz::vocab_path()));
     const std::string dir = fuzz::source_dir() + "/lessons/models/";
-    coref_vocab = attn::CorefVocab::from_text(read_text(dir + "coref-vocab.txt"), tokenizer->vocab());
-    story_vocab = attn::CorefVocab::from_text(read_text(dir + "story-vocab.txt"), tokenizer->vocab());
+    coref_vocab = attn::CorefVocab::from_text(fuzz::read_file("fuzz_params", dir + "coref-vocab.txt"), tokenizer->vocab());
+    story_vocab = attn::CorefVocab::from_text(fuzz::read_file("fuzz_params", dir + "story-vocab.txt"), tokenizer->vocab());
     return 0;
 }
 
