@@ -63,12 +63,18 @@
     return out;
   }
 
-  function webgl2Available() {
+  // The lesson's WebGL2 context is created here, while the WebAssembly downloads and compiles:
+  // setting one up is the slowest step of the start (a third of a second on a software
+  // renderer), and the canvas hands the same context to SDL when main() asks for it. The
+  // attributes are the ones SDL asks for (an opaque canvas; no depth, stencil or antialiasing).
+  // It runs after this script so that the loading screen can show first; a browser that refuses
+  // a context is told here, and again by main() if it gets that far.
+  function createContext() {
+    let gl = null;
     try {
-      return !!document.createElement('canvas').getContext('webgl2');
-    } catch (e) {
-      return false;
-    }
+      gl = Module.canvas.getContext('webgl2', { alpha: false, depth: false, stencil: false, antialias: false });
+    } catch (e) { /* refused */ }
+    if (!gl) showFailure('This browser or device has WebGL2 switched off or unavailable; the lesson draws with WebGL2.');
   }
 
   // Files the lesson reads at run time, so an author can edit the text without touching C++.
@@ -119,8 +125,10 @@
   if (typeof WebAssembly !== 'object') {
     showFailure('This browser does not support WebAssembly, which the lesson needs.');
     Module.noInitialRun = true;
-  } else if (!webgl2Available()) {
+  } else if (typeof WebGL2RenderingContext !== 'function') {
     showFailure('This browser or device has WebGL2 switched off or unavailable; the lesson draws with WebGL2.');
     Module.noInitialRun = true;
+  } else {
+    setTimeout(createContext, 0);
   }
 })();
