@@ -1,5 +1,6 @@
 // pre.js — runs before the generated loader: the loading screen, the downloads (WebAssembly,
-// lesson text, vocabulary) with a real progress bar, and clear messages when something fails.
+// lesson text, vocabulary; the models later) with a real progress bar, and clear messages when
+// something fails.
 /* global Module, FS, addRunDependency, removeRunDependency */
 (function () {
   'use strict';
@@ -33,17 +34,17 @@
     if (text && all > 0) text.textContent = `Loading the lesson… ${(got / 1048576).toFixed(1)} of ${(all / 1048576).toFixed(1)} MB`;
   }
 
-  async function download(url, name) {
+  async function download(url, name, quiet) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     const transfer = Number(response.headers.get('Content-Length')) || 0;
     const encoded = !!response.headers.get('Content-Encoding');
     const size = Number(response.headers.get('X-Decoded-Length')) || (encoded ? 0 : transfer);
-    const progress = (loaded) => report(name, size > 0 ? Math.min(1, loaded / size) : 0, Math.max(transfer, size ? 0 : loaded));
+    const progress = quiet ? () => {} : (loaded) => report(name, size > 0 ? Math.min(1, loaded / size) : 0, Math.max(transfer, size ? 0 : loaded));
     progress(0);
     if (!response.body || !response.body.getReader) {
       const buffer = new Uint8Array(await response.arrayBuffer());
-      report(name, 1, transfer || buffer.length);
+      if (!quiet) report(name, 1, transfer || buffer.length);
       return buffer;
     }
     const reader = response.body.getReader();
@@ -56,7 +57,7 @@
       loaded += chunk.value.length;
       progress(loaded);
     }
-    report(name, 1, transfer || loaded);
+    if (!quiet) report(name, 1, transfer || loaded);
     const out = new Uint8Array(loaded);
     let at = 0;
     for (const c of chunks) { out.set(c, at); at += c.length; }
@@ -77,20 +78,42 @@
     if (!gl) showFailure('This browser or device has WebGL2 switched off or unavailable; the lesson draws with WebGL2.');
   }
 
-  // Files the lesson reads at run time, so an author can edit the text without touching C++.
+  // Files the lesson reads at run time, so an author can edit the text without touching C++:
+  // before the first frame, the text and BERT's vocabulary (the first screen may tokenize);
+  // after it, the trained models and the race's reference run, which only some sections show
+  // (api.js asks for them once the lesson is drawn; those sections say they are loading).
   const DATA_FILES = [
     { url: 'lessons/attention-lesson.md', path: '/lessons/attention-lesson.md' },
     { url: 'data/vocab.txt', path: '/data/vocab.txt' },
+  ];
+  const LATER_FILES = [
     { url: 'models/coref.bin', path: '/data/coref.bin' },
     { url: 'models/coref-vocab.txt', path: '/data/coref-vocab.txt' },
     { url: 'models/race-reference.txt', path: '/data/race-reference.txt' },
     { url: 'models/story.bin', path: '/data/story.bin' },
     { url: 'models/story-vocab.txt', path: '/data/story-vocab.txt' },
   ];
-  const dataPromise = Promise.all(DATA_FILES.map((f) => download(f.url, f.url).then(
+  const fetchAll = (files, quiet) => Promise.all(files.map((f) => download(f.url, f.url, quiet).then(
     (bytes) => ({ f, bytes }),
     (error) => ({ f, error }))));
+  // Writes what arrived into the file system; a file that failed is logged (an error, not a
+  // warning: the lesson says what is missing, and the tests fail on it).
+  function store(results) {
+    // (No destructuring here: Debian's emscripten 3.1.6 JS optimizer mangles it in loops.)
+    for (const r of results) {
+      if (r.error) {
+        console.error('lesson: could not load', r.f.url, '-', r.error.message);
+        continue;
+      }
+      FS.mkdirTree(r.f.path.slice(0, r.f.path.lastIndexOf('/')));
+      FS.writeFile(r.f.path, r.bytes);
+    }
+  }
+  const dataPromise = fetchAll(DATA_FILES, false);
   const wasmPromise = download('index.wasm', 'index.wasm');
+  // For api.js, after the first frame: fetches the later files and writes them into the file
+  // system; resolves when each has arrived or failed.
+  Module.lessonData = { later: () => fetchAll(LATER_FILES, true).then(store) };
 
   Module.canvas = byId('canvas');
   Module.lessonUI = { showFailure };
@@ -109,16 +132,7 @@
   Module.preRun.push(function () {
     addRunDependency('lesson-data');
     dataPromise.then((results) => {
-      // (No destructuring here: Debian's emscripten 3.1.6 JS optimizer mangles it in loops.)
-      for (const r of results) {
-        if (r.error) {
-          // An error, not a warning: the lesson says what is missing, and the tests fail on it.
-          console.error('lesson: could not load', r.f.url, '-', r.error.message);
-          continue;
-        }
-        FS.mkdirTree(r.f.path.slice(0, r.f.path.lastIndexOf('/')));
-        FS.writeFile(r.f.path, r.bytes);
-      }
+      store(results);
       removeRunDependency('lesson-data');
     });
   });

@@ -123,6 +123,11 @@ bool read_file(const std::string& path, std::string& out) {
 
 void Lesson::load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path,
                   const std::string& model_vocab_path) {
+    load_text(lesson_path, vocab_path);
+    load_models(model_path, model_vocab_path);
+}
+
+void Lesson::load_text(const std::string& lesson_path, const std::string& vocab_path) {
     std::string text;
     if (!read_file(lesson_path, text)) {
         doc_error = "The lesson text (" + lesson_path + ") could not be loaded. The interactive parts still work.";
@@ -134,6 +139,12 @@ void Lesson::load(const std::string& lesson_path, const std::string& vocab_path,
         }
     }
     tokenizer = load_tokenizer(vocab_path, tokenizer_error);
+    explorer.dirty = pipeline.dirty = true;
+}
+
+void Lesson::load_models(const std::string& model_path, const std::string& model_vocab_path) {
+    models_pending = false;
+    explorer.selected = -1;  // "it" in the trained model's tokens (which add [CLS] and [SEP])
     if (tokenizer) {
         try {
             const attn::CorefModel m = attn::load_coref(model_path, model_vocab_path, tokenizer->vocab());
@@ -563,6 +574,11 @@ const WidgetEntry kWidgets[] = {
 };
 
 void draw_widget(Lesson& lesson, const attn::Block& block) {
+    if (WaitsForModels(lesson, block.name)) {
+        const WidgetText w = DescribeModelsLoading(block.name);
+        Callout("models-loading", w.title.c_str(), w.lines.front(), theme().colors.accent);
+        return;
+    }
     for (const WidgetEntry& w : kWidgets) {
         if (block.name == w.name) {
             ImGui::PushID(w.name);
@@ -649,6 +665,27 @@ void draw_block(Lesson& lesson, const attn::Block& block) {
 }
 
 }  // namespace
+
+bool WaitsForModels(const Lesson& lesson, const std::string& name) {
+    if (!lesson.models_pending) return false;
+    // The widgets that run the trained "it" model (the explorer, the encoder block and the
+    // prediction revisited), the story model, or show the race's reference run.
+    static const char* const kNeedModels[] = {"explorer", "encoder-diagram", "prediction-revisit", "generation",
+                                              "encoder-vs-decoder", "race"};
+    for (const char* n : kNeedModels)
+        if (name == n) return true;
+    return false;
+}
+
+WidgetText DescribeModelsLoading(const std::string& name) {
+    WidgetText w;
+    w.widget = name;
+    w.title = "Loading the trained model…";
+    w.lines.push_back("This part runs the lesson's trained models, which are still downloading (about 100 KB). "
+                      "It appears here as soon as they arrive.");
+    w.live = w.title;
+    return w;
+}
 
 DescribeFn FindDescriber(const std::string& name) {
     for (const WidgetEntry& w : kWidgets)
