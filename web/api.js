@@ -16,10 +16,11 @@
   let resolveReady, rejectReady;
   const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
   ready.catch(() => {});  // a failed start is reported on the page; nobody has to await it
-  // The trained models (the explorer's, the story model) and the race's reference run are
-  // fetched after the first frame: `models` resolves once they have arrived, or failed (then
-  // state().problems says so). Until then the sections that show them say they are loading,
-  // and model(), generate(), nextToken() and train() refuse with that reason.
+  // BERT's vocabulary, the trained models (the explorer's, the story model) and the race's
+  // reference run are fetched after the first frame: `models` resolves once they have arrived,
+  // or failed (then state().problems says so). Until then the sections that use them say they
+  // are loading, tokenize(), model(), generate(), nextToken() and train() refuse with that
+  // reason, and setText() keeps the sentence and returns null instead of its token count.
   let resolveModels, rejectModels;
   const models = new Promise((resolve, reject) => { resolveModels = resolve; rejectModels = reject; });
   models.catch(() => {});
@@ -263,7 +264,7 @@
     exports() { return parseReply(call('lesson_exports', 'string', [], [])); },
     // Beyond the contract: starts "train it yourself"; state().training reports progress.
     train(seed) {
-      if (started && !modelsArrived) throw new Error('train: the trained models are still loading; await lesson.models');
+      if (started && !modelsArrived) throw new Error('train: the vocabulary and the trained models are still loading; await lesson.models');
       return call('lesson_train', 'number', ['number'], [Number.isInteger(seed) && seed >= 0 ? seed : -1]) === 1;
     },
     // Starts the RNN / LSTM / transformer race: options {seed, steps, distances}, each optional;

@@ -1,5 +1,5 @@
 // pre.js — runs before the generated loader: the loading screen, the downloads (WebAssembly,
-// lesson text, vocabulary; the models later) with a real progress bar, and clear messages when
+// lesson text; the vocabulary and the models later) with a real progress bar, and clear messages when
 // something fails.
 /* global Module, FS, addRunDependency, removeRunDependency */
 (function () {
@@ -79,14 +79,14 @@
   }
 
   // Files the lesson reads at run time, so an author can edit the text without touching C++:
-  // before the first frame, the text and BERT's vocabulary (the first screen may tokenize);
-  // after it, the trained models and the race's reference run, which only some sections show
-  // (api.js asks for them once the lesson is drawn; those sections say they are loading).
+  // before the first frame, the text; after it, BERT's vocabulary, the trained models and the
+  // race's reference run, which only some sections use (api.js asks for them once the lesson is
+  // drawn; those sections say they are loading).
   const DATA_FILES = [
     { url: 'lessons/attention-lesson.md', path: '/lessons/attention-lesson.md' },
-    { url: 'data/vocab.txt', path: '/data/vocab.txt' },
   ];
   const LATER_FILES = [
+    { url: 'data/vocab.txt', path: '/data/vocab.txt' },
     { url: 'models/coref.bin', path: '/data/coref.bin' },
     { url: 'models/coref-vocab.txt', path: '/data/coref-vocab.txt' },
     { url: 'models/race-reference.txt', path: '/data/race-reference.txt' },

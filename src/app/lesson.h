@@ -305,13 +305,14 @@ struct Lesson {
     // load_text, then load_models (what the page does in two steps: see models_pending).
     void load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path,
               const std::string& model_vocab_path);
-    // The lesson text and BERT's vocabulary: what the first screen needs.
-    void load_text(const std::string& lesson_path, const std::string& vocab_path);
-    // The trained "it" model and, beside it, the story model (after load_text: both read BERT's
-    // vocabulary). Ends models_pending.
-    void load_models(const std::string& model_path, const std::string& model_vocab_path);
-    // The page fetches the trained models and the race's reference run after the first frame:
-    // until they arrive, the widgets that show them say that they are loading (WaitsForModels).
+    // The lesson text: what the first screen needs.
+    void load_text(const std::string& lesson_path);
+    // BERT's vocabulary (the tokenizer), the trained "it" model and, beside it, the story model.
+    // Ends models_pending.
+    void load_models(const std::string& vocab_path, const std::string& model_path, const std::string& model_vocab_path);
+    // The page fetches the vocabulary, the trained models and the race's reference run after the
+    // first frame: until they arrive, the widgets that use them say that they are loading
+    // (WaitsForModels).
     bool models_pending = false;
     std::string model_error;         // why the trained model is missing, if it is
     // The race's reference run (scripts/race --out); a missing or bad file is said in the section.

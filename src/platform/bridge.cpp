@@ -44,6 +44,9 @@ const char* reply(const json& j) {
 
 const char* error_reply(const std::string& message) { return reply(json{{"error", message}}); }
 
+// What a call that needs the vocabulary or the trained models answers until they have arrived.
+constexpr const char* kModelsPending = "the vocabulary and the trained models are still loading; await lesson.models";
+
 json matrix_json(const attn::Mat& m) {
     json rows = json::array();
     for (Eigen::Index i = 0; i < m.rows(); ++i) {
@@ -323,6 +326,7 @@ LESSON_EXPORT const char* lesson_set_text(const char* text) {
     app::Lesson& lesson = platform::lesson();
     const std::string error = lesson.set_text(text ? text : "");
     if (!error.empty()) return error_reply(error);
+    if (lesson.models_pending) return reply(json{{"count", nullptr}});  // kept; tokenized once the vocabulary is in
     lesson.refresh_explorer();  // now, so the count is the one the explorer will show
     if (!lesson.explorer.run.error.empty()) return error_reply(lesson.explorer.run.error);
     return reply(json{{"count", lesson.explorer.run.tokens.size()}});
@@ -330,6 +334,7 @@ LESSON_EXPORT const char* lesson_set_text(const char* text) {
 
 LESSON_EXPORT const char* lesson_tokenize(const char* text) {
     const app::Lesson& lesson = platform::lesson();
+    if (lesson.models_pending) return error_reply(kModelsPending);
     if (!lesson.tokenizer) return error_reply(lesson.tokenizer_error.empty() ? "the vocabulary is not loaded" : lesson.tokenizer_error);
     const std::string_view s = text ? text : "";
     if (s.size() > attn::limits::kTextBytes)
@@ -484,15 +489,13 @@ LESSON_EXPORT const char* lesson_state() {
                                                      {"w", v.more_max.x - v.more_min.x}, {"h", v.more_max.y - v.more_min.y}}}}}});
 }
 
-// What a call that needs the trained models answers until they have arrived.
-constexpr const char* kModelsPending = "the trained models are still loading; await lesson.models";
 
 // The page has written the trained models and the race's reference run into the file system
 // (or logged the ones that failed): the lesson loads them, and the widgets waiting show them.
 LESSON_EXPORT void lesson_models_arrived() {
     app::Lesson& lesson = platform::lesson();
     if (!lesson.models_pending) return;
-    lesson.load_models("/data/coref.bin", "/data/coref-vocab.txt");
+    lesson.load_models("/data/vocab.txt", "/data/coref.bin", "/data/coref-vocab.txt");
     lesson.load_race_reference("/data/race-reference.txt");
 }
 
@@ -620,9 +623,9 @@ static void js_call_hook(const char*, const char*) {}
 void init() {
     app::ApplyTheme(false);
 #ifdef __EMSCRIPTEN__
-    // The trained models and the race's reference run come after the first frame (api.js
-    // fetches them, then calls lesson_models_arrived).
-    platform::lesson().load_text("/lessons/attention-lesson.md", "/data/vocab.txt");
+    // BERT's vocabulary, the trained models and the race's reference run come after the first
+    // frame (api.js fetches them, then calls lesson_models_arrived).
+    platform::lesson().load_text("/lessons/attention-lesson.md");
     platform::lesson().models_pending = true;
 #else
     platform::lesson().load(ATTN_SOURCE_DIR "/lessons/attention-lesson.md", ATTN_VOCAB_PATH,

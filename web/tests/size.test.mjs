@@ -29,19 +29,19 @@ function get(path, acceptEncoding) {
 }
 
 // Everything the page asks for before lesson.ready, as transferred (headers included): the
-// figure is printed, and the test fails when it is above the floor. The trained models and the
-// race's reference run come after ready, in the background; they are checked to arrive.
+// figure is printed, and the test fails when it is above the floor. BERT's vocabulary, the trained
+// models and the race's reference run come after ready, in the background; they are checked to arrive.
 test(`the first load transfers at most ${FIRST_LOAD_FLOOR / 1024} KB before lesson.ready`, async () => {
   const rows = await pageWeight({ browser, url: site.url });
   const { text, wire } = formatWeight(rows);
   console.log('# ' + text.split('\n').join('\n# '));
   console.log('# ' + formatWeight(rows.later, 'fetched after it (in the background)').text.split('\n').join('\n# '));
   const paths = rows.map((r) => r.path);
-  for (const needed of ['index.html', 'index.js', 'index.wasm', 'data/vocab.txt', 'lessons/attention-lesson.md']) {
+  for (const needed of ['index.html', 'index.js', 'index.wasm', 'lessons/attention-lesson.md']) {
     assert.ok(paths.includes(needed), `${needed} is fetched before ready (it is counted)`);
   }
   const later = rows.later.map((r) => r.path);
-  for (const file of ['models/coref.bin', 'models/coref-vocab.txt', 'models/story.bin', 'models/story-vocab.txt', 'models/race-reference.txt']) {
+  for (const file of ['data/vocab.txt', 'models/coref.bin', 'models/coref-vocab.txt', 'models/story.bin', 'models/story-vocab.txt', 'models/race-reference.txt']) {
     assert.ok(later.includes(file), `${file} is fetched after ready`);
   }
   for (const r of [...rows, ...rows.later].filter((r) => r.size > 4096)) assert.notEqual(r.encoding, 'identity', `${r.path} travels compressed`);
