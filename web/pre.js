@@ -64,20 +64,6 @@
     return out;
   }
 
-  // The lesson's WebGL2 context is created here, while the WebAssembly downloads and compiles:
-  // setting one up is the slowest step of the start (a third of a second on a software
-  // renderer), and the canvas hands the same context to SDL when main() asks for it. The
-  // attributes are the ones SDL asks for (an opaque canvas; no depth, stencil or antialiasing).
-  // It runs after this script so that the loading screen can show first; a browser that refuses
-  // a context is told here, and again by main() if it gets that far.
-  function createContext() {
-    let gl = null;
-    try {
-      gl = Module.canvas.getContext('webgl2', { alpha: false, depth: false, stencil: false, antialias: false });
-    } catch (e) { /* refused */ }
-    if (!gl) showFailure('This browser or device has WebGL2 switched off or unavailable; the lesson draws with WebGL2.');
-  }
-
   // Files the lesson reads at run time, so an author can edit the text without touching C++:
   // before the first frame, the text; after it, BERT's vocabulary, the trained models and the
   // race's reference run, which only some sections use (api.js asks for them once the lesson is
@@ -140,9 +126,12 @@
     showFailure('This browser does not support WebAssembly, which the lesson needs.');
     Module.noInitialRun = true;
   } else if (typeof WebGL2RenderingContext !== 'function') {
+    // Only whether the browser has WebGL2 at all. Creating a context to find out costs as much as
+    // the lesson's own (a third of a second on a software renderer); creating the lesson's own
+    // here, early, costs more: SDL then resizes the canvas twice, and each resize of a live
+    // context reallocates its drawing buffer. A browser that has WebGL2 but refuses a context
+    // (switched off, blocklisted) is told by main(), which creates the one the lesson draws with.
     showFailure('This browser or device has WebGL2 switched off or unavailable; the lesson draws with WebGL2.');
     Module.noInitialRun = true;
-  } else {
-    setTimeout(createContext, 0);
   }
 })();
