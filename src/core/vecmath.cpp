@@ -25,7 +25,7 @@ inline f4 splat(float x) { return f4{x, x, x, x}; }
 inline i4 bits(f4 v) { i4 r; std::memcpy(&r, &v, sizeof r); return r; }
 inline f4 from_bits(i4 v) { f4 r; std::memcpy(&r, &v, sizeof r); return r; }
 // mask ? a : b, lane by lane (mask lanes all ones or all zeros, as vector comparisons give).
-inline f4 select(i4 mask, f4 a, f4 b) { return from_bits((mask & bits(a)) | (~mask & bits(b))); }
+[[maybe_unused]] inline f4 select(i4 mask, f4 a, f4 b) { return from_bits((mask & bits(a)) | (~mask & bits(b))); }
 
 inline f4 exp4(f4 x) {
     // Beyond 89, e^x overflows (the scaling below gives +∞); below −104 it is 0 even as a
