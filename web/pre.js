@@ -33,40 +33,58 @@
     if (text && all > 0) text.textContent = `Loading the lesson… ${(got / 1048576).toFixed(1)} of ${(all / 1048576).toFixed(1)} MB`;
   }
 
-  async function download(url, name) {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  // The body of a response as a stream that reports its progress on the way.
+  function counted(response, name) {
     const transfer = Number(response.headers.get('Content-Length')) || 0;
     const encoded = !!response.headers.get('Content-Encoding');
     const size = Number(response.headers.get('X-Decoded-Length')) || (encoded ? 0 : transfer);
     const progress = (loaded) => report(name, size > 0 ? Math.min(1, loaded / size) : 0, Math.max(transfer, size ? 0 : loaded));
     progress(0);
-    if (!response.body || !response.body.getReader) {
-      const buffer = new Uint8Array(await response.arrayBuffer());
-      report(name, 1, transfer || buffer.length);
-      return buffer;
-    }
     const reader = response.body.getReader();
-    const chunks = [];
     let loaded = 0;
-    for (;;) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      chunks.push(chunk.value);
-      loaded += chunk.value.length;
-      progress(loaded);
-    }
-    report(name, 1, transfer || loaded);
-    const out = new Uint8Array(loaded);
-    let at = 0;
-    for (const c of chunks) { out.set(c, at); at += c.length; }
-    return out;
+    return new ReadableStream({
+      async pull(controller) {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          report(name, 1, transfer || loaded);
+          controller.close();
+          return;
+        }
+        loaded += chunk.value.length;
+        progress(loaded);
+        controller.enqueue(chunk.value);
+      },
+      cancel(reason) { return reader.cancel(reason); },
+    });
   }
 
-  // Whether the browser has WebGL2 at all. A trial context on a spare canvas would also catch a
-  // device where WebGL2 is switched off, but creating one costs as much as the lesson's own
-  // (250 ms with a software renderer: a quarter of the start-up); where the lesson's context then
-  // cannot be created, main.cpp says so in the same box.
+  async function fetchOk(url) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return response;
+  }
+
+  async function download(url, name) {
+    const response = await fetchOk(url);
+    if (!response.body || !response.body.getReader) {
+      const buffer = new Uint8Array(await response.arrayBuffer());
+      report(name, 1, Number(response.headers.get('Content-Length')) || buffer.length);
+      return buffer;
+    }
+    return new Uint8Array(await new Response(counted(response, name)).arrayBuffer());
+  }
+
+  // The WebAssembly module, compiled while it downloads (streaming compilation), its bytes
+  // counted on the way; where the browser cannot stream, compiled once downloaded.
+  async function compileWasm(url, name) {
+    if (typeof WebAssembly.compileStreaming !== 'function' || typeof ReadableStream !== 'function') {
+      return WebAssembly.compile(await download(url, name));
+    }
+    const response = await fetchOk(url);
+    if (!response.body || !response.body.getReader) return WebAssembly.compile(await response.arrayBuffer());
+    return WebAssembly.compileStreaming(new Response(counted(response, name), { headers: { 'Content-Type': 'application/wasm' } }));
+  }
+
   function webgl2Available() {
     return typeof WebGL2RenderingContext === 'function';
   }
@@ -84,7 +102,7 @@
   const dataPromise = Promise.all(DATA_FILES.map((f) => download(f.url, f.url).then(
     (bytes) => ({ f, bytes }),
     (error) => ({ f, error }))));
-  const wasmPromise = download('index.wasm', 'index.wasm');
+  const wasmPromise = compileWasm('index.wasm', 'index.wasm');
 
   Module.canvas = byId('canvas');
   Module.lessonUI = { showFailure };
@@ -93,8 +111,7 @@
   Module.onAbort = (what) => showFailure('The lesson stopped unexpectedly (' + what + '). Reloading the page may help.');
   Module.instantiateWasm = (imports, receive) => {
     wasmPromise
-      .then((bytes) => WebAssembly.instantiate(bytes, imports))
-      .then((result) => receive(result.instance, result.module))
+      .then((module) => WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module)))
       .catch((error) => showFailure('The lesson\'s WebAssembly could not be loaded: ' + error.message));
     return {};
   };
