@@ -1,6 +1,6 @@
 // pre.js — runs before the generated loader: the loading screen, the downloads (WebAssembly,
-// lesson text; the vocabulary and the models later) with a real progress bar, and clear messages when
-// something fails.
+// lesson text; the vocabulary and the models later) with a real progress bar, and clear messages
+// when something fails.
 /* global Module, FS, addRunDependency, removeRunDependency */
 (function () {
   'use strict';
@@ -34,34 +34,61 @@
     if (text && all > 0) text.textContent = `Loading the lesson… ${(got / 1048576).toFixed(1)} of ${(all / 1048576).toFixed(1)} MB`;
   }
 
-  async function download(url, name, quiet) {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  // The body of a response as a stream that reports its progress on the way.
+  function counted(response, name) {
     const transfer = Number(response.headers.get('Content-Length')) || 0;
     const encoded = !!response.headers.get('Content-Encoding');
     const size = Number(response.headers.get('X-Decoded-Length')) || (encoded ? 0 : transfer);
-    const progress = quiet ? () => {} : (loaded) => report(name, size > 0 ? Math.min(1, loaded / size) : 0, Math.max(transfer, size ? 0 : loaded));
+    const progress = (loaded) => report(name, size > 0 ? Math.min(1, loaded / size) : 0, Math.max(transfer, size ? 0 : loaded));
     progress(0);
-    if (!response.body || !response.body.getReader) {
+    const reader = response.body.getReader();
+    let loaded = 0;
+    return new ReadableStream({
+      async pull(controller) {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          report(name, 1, transfer || loaded);
+          controller.close();
+          return;
+        }
+        loaded += chunk.value.length;
+        progress(loaded);
+        controller.enqueue(chunk.value);
+      },
+      cancel(reason) { return reader.cancel(reason); },
+    });
+  }
+
+  async function fetchOk(url) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return response;
+  }
+
+  // quiet: not counted by the loading screen (a file fetched after the first frame).
+  async function download(url, name, quiet) {
+    const response = await fetchOk(url);
+    if (quiet || !response.body || !response.body.getReader) {
       const buffer = new Uint8Array(await response.arrayBuffer());
-      if (!quiet) report(name, 1, transfer || buffer.length);
+      if (!quiet) report(name, 1, Number(response.headers.get('Content-Length')) || buffer.length);
       return buffer;
     }
-    const reader = response.body.getReader();
-    const chunks = [];
-    let loaded = 0;
-    for (;;) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      chunks.push(chunk.value);
-      loaded += chunk.value.length;
-      progress(loaded);
+    return new Uint8Array(await new Response(counted(response, name)).arrayBuffer());
+  }
+
+  // The WebAssembly module, compiled while it downloads (streaming compilation), its bytes
+  // counted on the way; where the browser cannot stream, compiled once downloaded.
+  async function compileWasm(url, name) {
+    if (typeof WebAssembly.compileStreaming !== 'function' || typeof ReadableStream !== 'function') {
+      return WebAssembly.compile(await download(url, name));
     }
-    if (!quiet) report(name, 1, transfer || loaded);
-    const out = new Uint8Array(loaded);
-    let at = 0;
-    for (const c of chunks) { out.set(c, at); at += c.length; }
-    return out;
+    const response = await fetchOk(url);
+    if (!response.body || !response.body.getReader) return WebAssembly.compile(await response.arrayBuffer());
+    return WebAssembly.compileStreaming(new Response(counted(response, name), { headers: { 'Content-Type': 'application/wasm' } }));
+  }
+
+  function webgl2Available() {
+    return typeof WebGL2RenderingContext === 'function';
   }
 
   // Files the lesson reads at run time, so an author can edit the text without touching C++:
@@ -96,7 +123,7 @@
     }
   }
   const dataPromise = fetchAll(DATA_FILES, false);
-  const wasmPromise = download('index.wasm', 'index.wasm');
+  const wasmPromise = compileWasm('index.wasm', 'index.wasm');
   // For api.js, after the first frame: fetches the later files and writes them into the file
   // system; resolves when each has arrived or failed.
   Module.lessonData = { later: () => fetchAll(LATER_FILES, true).then(store) };
@@ -108,8 +135,7 @@
   Module.onAbort = (what) => showFailure('The lesson stopped unexpectedly (' + what + '). Reloading the page may help.');
   Module.instantiateWasm = (imports, receive) => {
     wasmPromise
-      .then((bytes) => WebAssembly.instantiate(bytes, imports))
-      .then((result) => receive(result.instance, result.module))
+      .then((module) => WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module)))
       .catch((error) => showFailure('The lesson\'s WebAssembly could not be loaded: ' + error.message));
     return {};
   };
@@ -125,12 +151,7 @@
   if (typeof WebAssembly !== 'object') {
     showFailure('This browser does not support WebAssembly, which the lesson needs.');
     Module.noInitialRun = true;
-  } else if (typeof WebGL2RenderingContext !== 'function') {
-    // Only whether the browser has WebGL2 at all. Creating a context to find out costs as much as
-    // the lesson's own (a third of a second on a software renderer); creating the lesson's own
-    // here, early, costs more: SDL then resizes the canvas twice, and each resize of a live
-    // context reallocates its drawing buffer. A browser that has WebGL2 but refuses a context
-    // (switched off, blocklisted) is told by main(), which creates the one the lesson draws with.
+  } else if (!webgl2Available()) {
     showFailure('This browser or device has WebGL2 switched off or unavailable; the lesson draws with WebGL2.');
     Module.noInitialRun = true;
   }

@@ -1,6 +1,7 @@
 #include "core/attention.h"
 
 #include "core/gemm.h"
+#include "core/vecmath.h"
 
 #include <cmath>
 #include <limits>
@@ -52,15 +53,29 @@ void softmax_rows(Mat& out, const Mat& in, const Mask* mask) {
             out.row(i).setZero();
             continue;
         }
-        // Whole-row array expressions, so that the exponentials are vectorised (Eigen's exp
-        // with SSE/AVX; contiguous loops clang can auto-vectorise for WebAssembly SIMD). With a
-        // mask, select() puts exactly 0 where a key is hidden, whatever exp gave there.
+#ifndef ATTN_VEC_ELEMENTWISE
+        // With a mask, select() puts exactly 0 where a key is hidden, whatever exp gave there.
         if (mask) {
             out.row(i).array() = (mask->row(i).array() != 0).select((in.row(i).array() - row_max).exp(), Scalar(0));
         } else {
             out.row(i).array() = (in.row(i).array() - row_max).exp();
         }
         out.row(i) /= out.row(i).sum();  // sum ≥ 1: the maximum contributes exp(0)
+#else
+        // The exponentials 4 lanes at a time (vecmath.h); with a mask, exactly 0 where a key is
+        // hidden, whatever exp gave there, and only the visible keys summed.
+        Scalar* row = out.data() + i * out.cols();
+        const int n = static_cast<int>(in.cols());
+        Scalar sum = vec::exp_shifted_sum(row, in.data() + i * in.cols(), row_max, n);
+        if (mask) {
+            sum = 0;
+            for (int j = 0; j < n; ++j) {
+                if (!(*mask)(i, j)) row[j] = 0;
+                sum += row[j];
+            }
+        }
+        for (int j = 0; j < n; ++j) row[j] /= sum;  // sum ≥ 1: the maximum contributes exp(0)
+#endif
     }
 }
 

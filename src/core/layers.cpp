@@ -1,6 +1,7 @@
 #include "core/layers.h"
 
 #include "core/gemm.h"
+#include "core/vecmath.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -102,17 +103,19 @@ void layernorm_backward(Mat& dx, Mat& dgamma, Mat& dbeta, const Mat& dout,
 // ---------------------------------------------------------------------------------------------
 // Activations
 
+#ifndef ATTN_VEC_ELEMENTWISE
 namespace {
 constexpr double kSqrt2OverPi = 0.7978845608028654;  // √(2/π)
 constexpr double kGeluCubic = 0.044715;
 }  // namespace
+#endif
 
 // GELU is computed through the identity ½ (1 + tanh u) = σ(2u) = 1 / (1 + e^{−2u}), so
 //   GELU(x) = x / (1 + e^{−2u}),  u = s (x + c x³):
-// one exponential instead of a tanh, written as an Eigen array expression so that the compiler
-// vectorises it (with SSE/AVX Eigen's own vectorised exp). A scalar std::tanh per element was a
-// third of a whole block's forward time at T = 128, f = 512. For large negative u, e^{−2u}
-// overflows to inf (or Eigen's clamped maximum) and the quotient is 0, the right limit.
+// one exponential instead of a tanh, as an Eigen array expression (vectorised natively with
+// Eigen's exp); in WebAssembly SIMD builds on vec::gelu (vecmath.h), the same formula 4 lanes at
+// a time. For large negative u, e^{−2u} overflows to inf and the quotient is 0,
+// the right limit.
 
 void activation_forward(Mat& out, const Mat& x, Activation act) {
     out.resize(x.rows(), x.cols());
@@ -120,9 +123,13 @@ void activation_forward(Mat& out, const Mat& x, Activation act) {
         out.array() = x.array().max(Scalar(0));
         return;
     }
+#ifndef ATTN_VEC_ELEMENTWISE
     const Scalar s = static_cast<Scalar>(kSqrt2OverPi), c = static_cast<Scalar>(kGeluCubic);
     const auto xa = x.array();
     out.array() = xa / (Scalar(1) + (Scalar(-2) * s * (xa + c * xa.cube())).exp());
+#else
+    vec::gelu(out.data(), x.data(), static_cast<int>(x.size()));  // the same formula, 4 lanes at a time
+#endif
 }
 
 void activation_backward(Mat& dx, const Mat& dout, const Mat& x, Activation act) {
@@ -137,11 +144,15 @@ void activation_backward(Mat& dx, const Mat& dout, const Mat& x, Activation act)
     // With σ = σ(2u), u = s (x + c x³), and 1 − tanh² u = 4 σ (1 − σ):
     //   GELU'(x) = ½ (1 + tanh u) + ½ x (1 − tanh² u) s (1 + 3 c x²)
     //            = σ + 2 s x σ (1 − σ) (1 + 3 c x²)
+#ifndef ATTN_VEC_ELEMENTWISE
     const Scalar s = static_cast<Scalar>(kSqrt2OverPi), c = static_cast<Scalar>(kGeluCubic);
     dx.array() = (Scalar(1) + (Scalar(-2) * s * (xa + c * xa.cube())).exp()).inverse();  // σ, once
     dx.array() = dout.array() *
                  (dx.array() + Scalar(2) * s * xa * dx.array() * (Scalar(1) - dx.array()) *
                                    (Scalar(1) + Scalar(3) * c * xa.square()));
+#else
+    vec::gelu_backward(dx.data(), dout.data(), x.data(), static_cast<int>(x.size()));
+#endif
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -67,14 +67,21 @@ function tfLayer(x, W, { T, d, h, eps }) {
 }
 
 // Times each contender in interleaved rounds (so that a slow moment of the machine falls on
-// all of them alike): each round runs `calls` calls and records the time per call.
+// all of them alike): each round runs `calls` calls of each (a number, or one per contender)
+// and records the time per call. A call that
+// returns a promise (ONNX Runtime Web's run) is awaited; a synchronous one is not, so that no
+// contender pays for a turn of the microtask queue it does not need.
 async function timeRounds(contenders, rounds, calls) {
   const times = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
     for (const [name, fn] of Object.entries(contenders)) {
       const start = performance.now();
-      for (let i = 0; i < calls; i++) await fn();
-      times[name].push((performance.now() - start) / calls);
+      const n = typeof calls === 'number' ? calls : calls[name];
+      for (let i = 0; i < n; i++) {
+        const result = fn();
+        if (result && typeof result.then === 'function') await result;
+      }
+      times[name].push((performance.now() - start) / n);
     }
   }
   return times;
@@ -121,11 +128,12 @@ async function layerBench({ T, d, h, f, rounds = 15, minRoundMs = 40 }, ours, sc
     'TensorFlow.js': tfRun,
     'ONNX Runtime Web': ortRun,
   };
-  // Warm-up (the engines' tiers, the peers' caches), then as many calls per round as fill the
-  // slowest contender's minRoundMs.
+  // Warm-up (the engines' tiers, the peers' caches), then for each contender as many calls per
+  // round as fill minRoundMs, so that the timer's grain (0.1 ms in a page that is not
+  // cross-origin isolated) stays small next to every round.
   const probe = await timeRounds(contenders, 3, 5);
-  const slowest = Math.max(...Object.values(probe).map(median));
-  const calls = Math.max(3, Math.ceil(minRoundMs / slowest));
+  const callsFor = (ms) => Math.max(3, Math.ceil(minRoundMs / Math.max(ms, 1e-3)));
+  const calls = Object.fromEntries(Object.entries(probe).map(([name, ts]) => [name, callsFor(median(ts))]));
   const times = await timeRounds(contenders, rounds, calls);
   const flops = ours.flops(handle);
   const results = {};
@@ -134,7 +142,7 @@ async function layerBench({ T, d, h, f, rounds = 15, minRoundMs = 40 }, ours, sc
   }
   // Forward + backward of our block, with and without SIMD (the training kernels).
   const fb = await timeRounds({ ours: () => ours.forwardBackward(handle), 'ours (no SIMD)': () => scalar.forwardBackward(handleScalar) },
-    rounds, Math.max(2, Math.ceil(calls / 3)));
+    rounds, { ours: Math.max(2, Math.ceil(calls.ours / 3)), 'ours (no SIMD)': Math.max(2, Math.ceil(calls['ours (no SIMD)'] / 3)) });
   for (const x of Object.values(W)) x.dispose();
   xT.dispose();
   return { T, d, h, f, flops, calls, agreement, results,

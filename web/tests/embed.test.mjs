@@ -179,10 +179,14 @@ test('losing the WebGL context stops drawing, and restoring it brings the lesson
 });
 
 test('without WebGL2, or when the WebAssembly cannot load, the page says so instead of staying blank', async () => {
-  for (const mode of ['no-webgl2', 'no-wasm']) {
+  // no-webgl2-api: a browser without WebGL2 (told before anything downloads); no-webgl2: one
+  // where WebGL2 exists but no context can be made (told when the lesson asks for its own).
+  for (const mode of ['no-webgl2-api', 'no-webgl2', 'no-wasm']) {
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     const page = await context.newPage();
-    if (mode === 'no-webgl2') {
+    if (mode === 'no-webgl2-api') {
+      await page.addInitScript(() => { delete window.WebGL2RenderingContext; });
+    } else if (mode === 'no-webgl2') {
       await page.addInitScript(() => {
         const original = HTMLCanvasElement.prototype.getContext;
         HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
@@ -195,7 +199,7 @@ test('without WebGL2, or when the WebAssembly cannot load, the page says so inst
     await page.goto(site.url);
     await page.locator('#failure').waitFor({ state: 'visible', timeout: 15000 });
     const text = await page.locator('#failure-text').textContent();
-    assert.match(text, mode === 'no-webgl2' ? /WebGL2/ : /WebAssembly could not be loaded/);
+    assert.match(text, mode === 'no-wasm' ? /WebAssembly could not be loaded/ : /WebGL2/);
     assert.equal(await page.locator('#loading').isHidden(), true);
     await page.screenshot({ path: shotPath(`failure-${mode}`) });
     await context.close();
