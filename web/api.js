@@ -16,6 +16,15 @@
   let resolveReady, rejectReady;
   const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
   ready.catch(() => {});  // a failed start is reported on the page; nobody has to await it
+  // BERT's vocabulary, the trained models (the explorer's, the story model) and the race's
+  // reference run are fetched after the first frame: `models` resolves once they have arrived,
+  // or failed (then state().problems says so). Until then the sections that use them say they
+  // are loading, tokenize(), model(), generate(), nextToken() and train() refuse with that
+  // reason, and setText() keeps the sentence and returns null instead of its token count.
+  let resolveModels, rejectModels;
+  const models = new Promise((resolve, reject) => { resolveModels = resolve; rejectModels = reject; });
+  models.catch(() => {});
+  let modelsArrived = false;
   let started = false;
   const params = new URLSearchParams(window.location.search);
   const framed = window.parent !== window;
@@ -98,7 +107,8 @@
   const DEFAULT_TEXT = 'The animal did not cross the street because it was too tired';
   const VIEW_KEYS = ['section', 'text', 'token', 'layer', 'head', 'q', 'k', 'v', 'n', 'block', 'stage', 'box'];
   const INT_KEYS = ['token', 'layer', 'head', 'n', 'block', 'stage', 'box'];
-  const nav = { section: null, restoring: false, url: null };
+  const EXPLORER_KEYS = ['token', 'layer', 'head'];
+  const nav = { section: null, restoring: false, url: null, explorerView: null };
 
   function viewUrl(view) {
     const url = new URL(window.location.href);
@@ -172,6 +182,7 @@
 
   const lesson = {
     ready,
+    models,
     get version() { return started ? call('lesson_version', 'string', [], []) : undefined; },
     // The input limits (bytes of text, BERT's tokens, the attention matrices' side, the cells' range).
     get limits() { return limits ? Object.assign({}, limits) : undefined; },
@@ -252,7 +263,10 @@
     },
     exports() { return parseReply(call('lesson_exports', 'string', [], [])); },
     // Beyond the contract: starts "train it yourself"; state().training reports progress.
-    train(seed) { return call('lesson_train', 'number', ['number'], [Number.isInteger(seed) && seed >= 0 ? seed : -1]) === 1; },
+    train(seed) {
+      if (started && !modelsArrived) throw new Error('train: the vocabulary and the trained models are still loading; await lesson.models');
+      return call('lesson_train', 'number', ['number'], [Number.isInteger(seed) && seed >= 0 ? seed : -1]) === 1;
+    },
     // Starts the RNN / LSTM / transformer race: options {seed, steps, distances}, each optional;
     // state().race reports it. Throws with the reason when the options do not make a race.
     race(options) {
@@ -766,7 +780,16 @@
         } catch (e) { /* unreadable progress is ignored */ }
       }
       applyUrl();
-      applyView(viewFromParams(params));
+      // The explorer's token, layer and head index the trained model's tokens and layers: they
+      // are applied once the models have arrived (see firstFrame); the rest of the view now.
+      const view = viewFromParams(params);
+      if (view) {
+        for (const key of EXPLORER_KEYS) {
+          if (key in view) (nav.explorerView = nav.explorerView || {})[key] = view[key];
+          delete view[key];
+        }
+      }
+      applyView(view && Object.keys(view).length ? view : null);
       window.addEventListener('message', onMessage);
       window.addEventListener('popstate', onPopState);
       Module.ccall('lesson_set_dom_text_input', null, ['number'], [1]);
@@ -779,6 +802,17 @@
       startMirror();
       resolveReady(lesson);
       post('ready', { version: lesson.version });
+      // The models after the first frame, from a task of their own: nothing they need holds the
+      // lesson's start.
+      setTimeout(() => {
+        Module.lessonData.later().then(() => {
+          Module.ccall('lesson_models_arrived', null, [], []);
+          modelsArrived = true;
+          applyView(nav.explorerView || null);
+          refreshMirror();
+          resolveModels(lesson);
+        }).catch((e) => { reportError(`the models could not be read: ${e.message}`); rejectModels(e); });
+      }, 0);
     },
     section(id) { post('section', { id }); },
     view(json) { showView(json); },
@@ -840,6 +874,7 @@
     failed(message) {
       post('error', { message });
       rejectReady(new Error(message));
+      rejectModels(new Error(message));
     },
   };
 })();

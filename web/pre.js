@@ -1,5 +1,6 @@
 // pre.js — runs before the generated loader: the loading screen, the downloads (WebAssembly,
-// lesson text, vocabulary) with a real progress bar, and clear messages when something fails.
+// lesson text; the vocabulary and the models later) with a real progress bar, and clear messages
+// when something fails.
 /* global Module, FS, addRunDependency, removeRunDependency */
 (function () {
   'use strict';
@@ -64,11 +65,12 @@
     return response;
   }
 
-  async function download(url, name) {
+  // quiet: not counted by the loading screen (a file fetched after the first frame).
+  async function download(url, name, quiet) {
     const response = await fetchOk(url);
-    if (!response.body || !response.body.getReader) {
+    if (quiet || !response.body || !response.body.getReader) {
       const buffer = new Uint8Array(await response.arrayBuffer());
-      report(name, 1, Number(response.headers.get('Content-Length')) || buffer.length);
+      if (!quiet) report(name, 1, Number(response.headers.get('Content-Length')) || buffer.length);
       return buffer;
     }
     return new Uint8Array(await new Response(counted(response, name)).arrayBuffer());
@@ -89,9 +91,14 @@
     return typeof WebGL2RenderingContext === 'function';
   }
 
-  // Files the lesson reads at run time, so an author can edit the text without touching C++.
+  // Files the lesson reads at run time, so an author can edit the text without touching C++:
+  // before the first frame, the text; after it, BERT's vocabulary, the trained models and the
+  // race's reference run, which only some sections use (api.js asks for them once the lesson is
+  // drawn; those sections say they are loading).
   const DATA_FILES = [
     { url: 'lessons/attention-lesson.md', path: '/lessons/attention-lesson.md' },
+  ];
+  const LATER_FILES = [
     { url: 'data/vocab.txt', path: '/data/vocab.txt' },
     { url: 'models/coref.bin', path: '/data/coref.bin' },
     { url: 'models/coref-vocab.txt', path: '/data/coref-vocab.txt' },
@@ -99,10 +106,27 @@
     { url: 'models/story.bin', path: '/data/story.bin' },
     { url: 'models/story-vocab.txt', path: '/data/story-vocab.txt' },
   ];
-  const dataPromise = Promise.all(DATA_FILES.map((f) => download(f.url, f.url).then(
+  const fetchAll = (files, quiet) => Promise.all(files.map((f) => download(f.url, f.url, quiet).then(
     (bytes) => ({ f, bytes }),
     (error) => ({ f, error }))));
+  // Writes what arrived into the file system; a file that failed is logged (an error, not a
+  // warning: the lesson says what is missing, and the tests fail on it).
+  function store(results) {
+    // (No destructuring here: Debian's emscripten 3.1.6 JS optimizer mangles it in loops.)
+    for (const r of results) {
+      if (r.error) {
+        console.error('lesson: could not load', r.f.url, '-', r.error.message);
+        continue;
+      }
+      FS.mkdirTree(r.f.path.slice(0, r.f.path.lastIndexOf('/')));
+      FS.writeFile(r.f.path, r.bytes);
+    }
+  }
+  const dataPromise = fetchAll(DATA_FILES, false);
   const wasmPromise = compileWasm('index.wasm', 'index.wasm');
+  // For api.js, after the first frame: fetches the later files and writes them into the file
+  // system; resolves when each has arrived or failed.
+  Module.lessonData = { later: () => fetchAll(LATER_FILES, true).then(store) };
 
   Module.canvas = byId('canvas');
   Module.lessonUI = { showFailure };
@@ -120,16 +144,7 @@
   Module.preRun.push(function () {
     addRunDependency('lesson-data');
     dataPromise.then((results) => {
-      // (No destructuring here: Debian's emscripten 3.1.6 JS optimizer mangles it in loops.)
-      for (const r of results) {
-        if (r.error) {
-          // An error, not a warning: the lesson says what is missing, and the tests fail on it.
-          console.error('lesson: could not load', r.f.url, '-', r.error.message);
-          continue;
-        }
-        FS.mkdirTree(r.f.path.slice(0, r.f.path.lastIndexOf('/')));
-        FS.writeFile(r.f.path, r.bytes);
-      }
+      store(results);
       removeRunDependency('lesson-data');
     });
   });

@@ -69,6 +69,7 @@ std::string ExportCsv(const MatrixExport& m) {
 }
 
 WidgetText DescribeWidget(Lesson& lesson, const std::string& name) {
+    if (WaitsForModels(lesson, name)) return DescribeModelsLoading(name);
     const DescribeFn fn = FindDescriber(name);
     if (!fn) return WidgetText{};
     WidgetText w = fn(lesson);

@@ -123,6 +123,11 @@ bool read_file(const std::string& path, std::string& out) {
 
 void Lesson::load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path,
                   const std::string& model_vocab_path) {
+    load_text(lesson_path);
+    load_models(vocab_path, model_path, model_vocab_path);
+}
+
+void Lesson::load_text(const std::string& lesson_path) {
     std::string text;
     if (!read_file(lesson_path, text)) {
         doc_error = "The lesson text (" + lesson_path + ") could not be loaded. The interactive parts still work.";
@@ -133,7 +138,12 @@ void Lesson::load(const std::string& lesson_path, const std::string& vocab_path,
             doc_error = "The lesson text has " + std::to_string(doc.errors.size()) + " problem(s); first: " + doc.errors.front();
         }
     }
+}
+
+void Lesson::load_models(const std::string& vocab_path, const std::string& model_path, const std::string& model_vocab_path) {
+    models_pending = false;
     tokenizer = load_tokenizer(vocab_path, tokenizer_error);
+    explorer.selected = -1;  // "it" in the trained model's tokens (which add [CLS] and [SEP])
     if (tokenizer) {
         try {
             const attn::CorefModel m = attn::load_coref(model_path, model_vocab_path, tokenizer->vocab());
@@ -563,6 +573,11 @@ const WidgetEntry kWidgets[] = {
 };
 
 void draw_widget(Lesson& lesson, const attn::Block& block) {
+    if (WaitsForModels(lesson, block.name)) {
+        const WidgetText w = DescribeModelsLoading(block.name);
+        Callout("models-loading", w.title.c_str(), w.lines.front(), theme().colors.accent);
+        return;
+    }
     for (const WidgetEntry& w : kWidgets) {
         if (block.name == w.name) {
             ImGui::PushID(w.name);
@@ -649,6 +664,28 @@ void draw_block(Lesson& lesson, const attn::Block& block) {
 }
 
 }  // namespace
+
+bool WaitsForModels(const Lesson& lesson, const std::string& name) {
+    if (!lesson.models_pending) return false;
+    // The widgets that tokenize (the pipeline), run the trained "it" model (the explorer, the
+    // encoder block and the prediction revisited) or the story model, or show the race's
+    // reference run.
+    static const char* const kNeedModels[] = {"pipeline", "explorer", "encoder-diagram", "prediction-revisit",
+                                              "generation", "encoder-vs-decoder", "race"};
+    for (const char* n : kNeedModels)
+        if (name == n) return true;
+    return false;
+}
+
+WidgetText DescribeModelsLoading(const std::string& name) {
+    WidgetText w;
+    w.widget = name;
+    w.title = "Loading BERT's vocabulary and the trained models…";
+    w.lines.push_back("This part reads text as BERT does and runs the lesson's trained models, which are still "
+                      "downloading (about 200 KB). It appears here as soon as they arrive.");
+    w.live = w.title;
+    return w;
+}
 
 DescribeFn FindDescriber(const std::string& name) {
     for (const WidgetEntry& w : kWidgets)

@@ -205,6 +205,10 @@ using WidgetFn = void (*)(Lesson&, const attn::Block&);
 using DescribeFn = WidgetText (*)(Lesson&);
 // The describer of a widget of the lesson file (describe.h), or nullptr; every widget's name.
 DescribeFn FindDescriber(const std::string& name);
+// The widget shows a trained model or the race's reference run, which have not arrived yet.
+bool WaitsForModels(const Lesson& lesson, const std::string& name);
+// What such a widget shows meanwhile (drawn, and in words).
+WidgetText DescribeModelsLoading(const std::string& name);
 std::vector<std::string> WidgetNames();
 
 struct SectionInfo {
@@ -298,8 +302,18 @@ struct Lesson {
 
     Lesson();
     // model_path: the trained parameters; model_vocab_path: its vocabulary (BERT pieces).
+    // load_text, then load_models (what the page does in two steps: see models_pending).
     void load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path,
               const std::string& model_vocab_path);
+    // The lesson text: what the first screen needs.
+    void load_text(const std::string& lesson_path);
+    // BERT's vocabulary (the tokenizer), the trained "it" model and, beside it, the story model.
+    // Ends models_pending.
+    void load_models(const std::string& vocab_path, const std::string& model_path, const std::string& model_vocab_path);
+    // The page fetches the vocabulary, the trained models and the race's reference run after the
+    // first frame: until they arrive, the widgets that use them say that they are loading
+    // (WaitsForModels).
+    bool models_pending = false;
     std::string model_error;         // why the trained model is missing, if it is
     // The race's reference run (scripts/race --out); a missing or bad file is said in the section.
     void load_race_reference(const std::string& path);

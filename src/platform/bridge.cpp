@@ -44,6 +44,9 @@ const char* reply(const json& j) {
 
 const char* error_reply(const std::string& message) { return reply(json{{"error", message}}); }
 
+// What a call that needs the vocabulary or the trained models answers until they have arrived.
+constexpr const char* kModelsPending = "the vocabulary and the trained models are still loading; await lesson.models";
+
 json matrix_json(const attn::Mat& m) {
     json rows = json::array();
     for (Eigen::Index i = 0; i < m.rows(); ++i) {
@@ -323,6 +326,7 @@ LESSON_EXPORT const char* lesson_set_text(const char* text) {
     app::Lesson& lesson = platform::lesson();
     const std::string error = lesson.set_text(text ? text : "");
     if (!error.empty()) return error_reply(error);
+    if (lesson.models_pending) return reply(json{{"count", nullptr}});  // kept; tokenized once the vocabulary is in
     lesson.refresh_explorer();  // now, so the count is the one the explorer will show
     if (!lesson.explorer.run.error.empty()) return error_reply(lesson.explorer.run.error);
     return reply(json{{"count", lesson.explorer.run.tokens.size()}});
@@ -330,6 +334,7 @@ LESSON_EXPORT const char* lesson_set_text(const char* text) {
 
 LESSON_EXPORT const char* lesson_tokenize(const char* text) {
     const app::Lesson& lesson = platform::lesson();
+    if (lesson.models_pending) return error_reply(kModelsPending);
     if (!lesson.tokenizer) return error_reply(lesson.tokenizer_error.empty() ? "the vocabulary is not loaded" : lesson.tokenizer_error);
     const std::string_view s = text ? text : "";
     if (s.size() > attn::limits::kTextBytes)
@@ -448,6 +453,7 @@ LESSON_EXPORT const char* lesson_state() {
                       {"head", e.head},
                       {"row", row},
                       {"model", lesson.explorer_model().label},
+                      {"modelsLoading", lesson.models_pending},
                       {"embed", lesson.embed},
                       {"message", lesson.banner},
                       {"problems", lesson.problems()},
@@ -483,8 +489,19 @@ LESSON_EXPORT const char* lesson_state() {
                                                      {"w", v.more_max.x - v.more_min.x}, {"h", v.more_max.y - v.more_min.y}}}}}});
 }
 
+
+// The page has written the trained models and the race's reference run into the file system
+// (or logged the ones that failed): the lesson loads them, and the widgets waiting show them.
+LESSON_EXPORT void lesson_models_arrived() {
+    app::Lesson& lesson = platform::lesson();
+    if (!lesson.models_pending) return;
+    lesson.load_models("/data/vocab.txt", "/data/coref.bin", "/data/coref-vocab.txt");
+    lesson.load_race_reference("/data/race-reference.txt");
+}
+
 LESSON_EXPORT const char* lesson_model(const char* text) {
     const app::Lesson& lesson = platform::lesson();
+    if (lesson.models_pending) return error_reply(kModelsPending);
     const app::LessonModel& model = lesson.explorer_model();
     app::SentenceRun run;
     model.run(run, lesson.tokenizer.get(), text ? text : "");
@@ -504,6 +521,7 @@ LESSON_EXPORT const char* lesson_model(const char* text) {
 
 // lesson.generate(prompt, {temperature, topK, seed, maxTokens}) with the story model.
 LESSON_EXPORT const char* lesson_generate(const char* prompt, double temperature, int top_k, int seed, int max_tokens) {
+    if (platform::lesson().models_pending) return error_reply(kModelsPending);
     const app::GenerateResult r = app::RunGenerate(platform::lesson(), prompt ? prompt : "", temperature, top_k, seed, max_tokens);
     if (!r.error.empty()) return error_reply(r.error);
     json steps = json::array();
@@ -517,6 +535,7 @@ LESSON_EXPORT const char* lesson_generate(const char* prompt, double temperature
 
 // lesson.nextToken(prompt): the next token's probability for every piece of the vocabulary.
 LESSON_EXPORT const char* lesson_next_token(const char* prompt) {
+    if (platform::lesson().models_pending) return error_reply(kModelsPending);
     std::string error;
     const auto dist = app::NextTokenDistribution(platform::lesson(), prompt ? prompt : "", error);
     if (!error.empty()) return error_reply(error);
@@ -529,7 +548,7 @@ LESSON_EXPORT const char* lesson_next_token(const char* prompt) {
 // seed −1: the seed the learner has chosen (the page's default until they change it).
 LESSON_EXPORT int lesson_train(int seed) {
     app::Lesson& lesson = platform::lesson();
-    if (!lesson.tokenizer || seed < -1) return 0;
+    if (!lesson.tokenizer || lesson.models_pending || seed < -1) return 0;
     app::StartTraining(lesson, seed < 0 ? lesson.training.seed : seed);
     return 1;
 }
@@ -604,8 +623,10 @@ static void js_call_hook(const char*, const char*) {}
 void init() {
     app::ApplyTheme(false);
 #ifdef __EMSCRIPTEN__
-    platform::lesson().load("/lessons/attention-lesson.md", "/data/vocab.txt", "/data/coref.bin", "/data/coref-vocab.txt");
-    platform::lesson().load_race_reference("/data/race-reference.txt");
+    // BERT's vocabulary, the trained models and the race's reference run come after the first
+    // frame (api.js fetches them, then calls lesson_models_arrived).
+    platform::lesson().load_text("/lessons/attention-lesson.md");
+    platform::lesson().models_pending = true;
 #else
     platform::lesson().load(ATTN_SOURCE_DIR "/lessons/attention-lesson.md", ATTN_VOCAB_PATH,
                             ATTN_SOURCE_DIR "/lessons/models/coref.bin", ATTN_SOURCE_DIR "/lessons/models/coref-vocab.txt");

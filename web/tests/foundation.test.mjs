@@ -34,6 +34,8 @@ test('a data file that cannot be fetched is an error the tests see, and the less
   await page.route('**/models/coref.bin', (route) => route.fulfill({ status: 404, body: 'gone' }));
   await page.goto(site.url + '?section=attention-explorer');
   await page.evaluate(() => window.lesson.ready);
+  // The models are fetched after the first frame; lesson.models resolves when they are in, or failed.
+  await page.evaluate(() => window.lesson.models);
   assert.ok(errors.some((e) => e.includes('could not load models/coref.bin')), `console errors: ${JSON.stringify(errors)}`);
   const problems = (await page.evaluate(() => window.lesson.state())).problems;
   assert.equal(problems.length, 1);

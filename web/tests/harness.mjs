@@ -38,7 +38,8 @@ export async function serve(options = {}) {
 
 // Opens the lesson and collects every console error and page error while it runs.
 // touch: a phone's touch screen (touch events, no mouse hover), driven with `fingers`.
-export async function openLesson(browser, url, { width = 1280, height = 800, dpr = 1, touch = false, permissions } = {}) {
+// models: wait for lesson.models too (false: return at lesson.ready, as a learner's page starts).
+export async function openLesson(browser, url, { width = 1280, height = 800, dpr = 1, touch = false, permissions, models = true } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr, hasTouch: touch, isMobile: touch, permissions });
   const page = await context.newPage();
   const errors = [];
@@ -46,6 +47,8 @@ export async function openLesson(browser, url, { width = 1280, height = 800, dpr
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
   await page.evaluate(() => window.lesson.ready.then(() => true));
+  // The trained models arrive after ready (api.js); the tests use the lesson with them.
+  if (models) await page.evaluate(() => window.lesson.models.then(() => true));
   return { page, context, errors };
 }
 

@@ -47,7 +47,8 @@ async function open(url, { width = 1280, height = 800, init, initArg, route, see
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('dialog', (d) => { dialogs++; d.dismiss().catch(() => {}); });
   await page.goto(url);
-  if (wait) await page.evaluate(() => window.lesson.ready);
+  // Ready, and the models fetched after it (lesson.models resolves when they are in, or failed).
+  if (wait) await page.evaluate(() => window.lesson.ready.then(() => window.lesson.models));
   return { context, page, uncaught, consoleErrors, dialogs: () => dialogs };
 }
 

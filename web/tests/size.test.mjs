@@ -28,17 +28,23 @@ function get(path, acceptEncoding) {
   });
 }
 
-// Not met yet (the figure is printed): the vocabulary, the models and the code together are above
-// the floor; reported as a todo, not a pass, until they fit.
-test(`the first load transfers at most ${FIRST_LOAD_FLOOR / 1024} KB before lesson.ready`, { todo: 'above the floor today' }, async () => {
+// Everything the page asks for before lesson.ready, as transferred (headers included): the
+// figure is printed, and the test fails when it is above the floor. BERT's vocabulary, the trained
+// models and the race's reference run come after ready, in the background; they are checked to arrive.
+test(`the first load transfers at most ${FIRST_LOAD_FLOOR / 1024} KB before lesson.ready`, async () => {
   const rows = await pageWeight({ browser, url: site.url });
   const { text, wire } = formatWeight(rows);
   console.log('# ' + text.split('\n').join('\n# '));
+  console.log('# ' + formatWeight(rows.later, 'fetched after it (in the background)').text.split('\n').join('\n# '));
   const paths = rows.map((r) => r.path);
-  for (const needed of ['index.html', 'index.js', 'index.wasm', 'data/vocab.txt', 'models/coref.bin', 'lessons/attention-lesson.md']) {
+  for (const needed of ['index.html', 'index.js', 'index.wasm', 'lessons/attention-lesson.md']) {
     assert.ok(paths.includes(needed), `${needed} is fetched before ready (it is counted)`);
   }
-  for (const r of rows.filter((r) => r.size > 4096)) assert.notEqual(r.encoding, 'identity', `${r.path} travels compressed`);
+  const later = rows.later.map((r) => r.path);
+  for (const file of ['data/vocab.txt', 'models/coref.bin', 'models/coref-vocab.txt', 'models/story.bin', 'models/story-vocab.txt', 'models/race-reference.txt']) {
+    assert.ok(later.includes(file), `${file} is fetched after ready`);
+  }
+  for (const r of [...rows, ...rows.later].filter((r) => r.size > 4096)) assert.notEqual(r.encoding, 'identity', `${r.path} travels compressed`);
   assert.ok(wire <= FIRST_LOAD_FLOOR, `${wire} bytes transferred before lesson.ready; the floor is ${FIRST_LOAD_FLOOR}`);
 });
 
