@@ -23,15 +23,23 @@
   // that compresses sends the compressed length (Content-Length) and, as web/server.mjs does, the
   // file's own length (X-Decoded-Length); the share of a file received is counted on the file's
   // bytes and shown as bytes transferred.
+  // The page is written at most once a frame, however many chunks arrive in between.
   const downloads = new Map();
-  function report(name, share, transfer) {
-    downloads.set(name, { share, transfer });
+  let drawPending = false;
+  function drawProgress() {
+    drawPending = false;
     let got = 0, all = 0;
     for (const d of downloads.values()) { got += d.share * d.transfer; all += d.transfer; }
     const bar = byId('loading-progress');
     if (bar && all > 0) bar.value = got / all;
     const text = byId('loading-text');
     if (text && all > 0) text.textContent = `Loading the lesson… ${(got / 1048576).toFixed(1)} of ${(all / 1048576).toFixed(1)} MB`;
+  }
+  function report(name, share, transfer) {
+    downloads.set(name, { share, transfer });
+    if (drawPending) return;
+    drawPending = true;
+    requestAnimationFrame(drawProgress);
   }
 
   // The body of a response as a stream that reports its progress on the way.
