@@ -417,6 +417,9 @@ int main(int, char**) {
     emscripten_set_touchmove_callback("#canvas", nullptr, EM_FALSE, on_touch);
     emscripten_set_touchend_callback("#canvas", nullptr, EM_FALSE, on_touch);
     emscripten_set_touchcancel_callback("#canvas", nullptr, EM_FALSE, on_touch);
+    // The first frame now, not at the next animation frame: the lesson is up up to a display
+    // refresh sooner (the frames after it follow the display).
+    frame();
     emscripten_set_main_loop(frame, 0, true);
 #else
     while (g.running) frame();
