@@ -100,11 +100,6 @@ void ResetQuiz(Lesson& lesson) {
 
 Lesson::Lesson() {
     worked.reset();
-    untrained = random_model(20241128);
-    // The text-to-vectors page reads as much of a text as BERT does: its positions are
-    // sinusoidal, so the same weights take any length.
-    bert_embeddings = untrained;
-    bert_embeddings.params.config.max_len = attn::limits::kBertPieces;
 }
 
 namespace {
@@ -152,8 +147,8 @@ void Lesson::load_models(const std::string& vocab_path, const std::string& model
             trained = shipped = coref_lesson_model(m, *tokenizer, "encoder trained by scripts/train",
                                                    static_cast<int>(attn::kCorefSeed));
             // The same architecture with weights drawn from a seed: attention before any learning.
-            attn::CorefModel random{m.vocab, attn::init_params(m.params.config, 20241128)};
-            untrained = coref_lesson_model(random, *tokenizer, "the same encoder with random weights, not trained", 20241128);
+            attn::CorefModel random{m.vocab, attn::init_params(m.params.config, kUntrainedSeed)};
+            untrained = coref_lesson_model(random, *tokenizer, "the same encoder with random weights, not trained", kUntrainedSeed);
             untrained.trained = false;
         } catch (const std::exception& e) {
             model_error = std::string("The trained model could not be loaded (") + e.what() +
@@ -183,8 +178,20 @@ std::vector<std::string> Lesson::problems() const {
     return out;
 }
 
+const LessonModel& Lesson::bert_model() const {
+    if (bert_embeddings.params.layers.empty()) {
+        bert_embeddings = random_model(kUntrainedSeed);
+        // The text-to-vectors page reads as much of a text as BERT does: its positions are
+        // sinusoidal, so the same weights take any length.
+        bert_embeddings.params.config.max_len = attn::limits::kBertPieces;
+    }
+    return bert_embeddings;
+}
+
 const LessonModel& Lesson::explorer_model() const {
-    return explorer.use_trained && trained.trained ? trained : untrained;
+    if (explorer.use_trained && trained.trained) return trained;
+    if (untrained.params.layers.empty()) untrained = random_model(kUntrainedSeed);
+    return untrained;
 }
 
 void Lesson::refresh_explorer() {

@@ -236,9 +236,15 @@ struct Lesson {
     int pinned_term = -1;            // the glossary term opened by a click (intro), or −1
     std::unique_ptr<attn::WordPieceTokenizer> tokenizer;
     std::string tokenizer_error;
-    LessonModel trained, untrained;  // the explorer's model, and the same architecture untrained
+    LessonModel trained;             // the explorer's model
+    // The same architecture untrained: once the models are in, the trained model's with weights
+    // drawn from a seed; before (or if it does not load), an encoder that reads BERT ids, built on
+    // first use by explorer_model() (a million random weights: not on the page's way to its first
+    // frame).
+    mutable LessonModel untrained;
     LessonModel shipped;             // the model of lessons/models/ (trained becomes the learner's own when they train)
-    LessonModel bert_embeddings;     // reads any BERT id: the text-to-vectors pipeline's vectors
+    // Reads any BERT id: the text-to-vectors pipeline's vectors. Built on first use by bert_model().
+    mutable LessonModel bert_embeddings;
     int model_version = 0;           // bumped whenever the explorer's model changes (for caches)
     Explorer explorer;
     Pipeline pipeline;
@@ -320,6 +326,7 @@ struct Lesson {
     // Every problem the page shows the learner as an error (lesson text, vocabulary, model).
     std::vector<std::string> problems() const;
     const LessonModel& explorer_model() const;
+    const LessonModel& bert_model() const;
     // Runs Lesson::text through the explorer's model when it changed, and keeps a selection
     // that exists ("it" when there is one): the explorer, the encoder block and the API share it.
     void refresh_explorer();

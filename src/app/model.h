@@ -66,6 +66,10 @@ struct ReferentAnswer {
 };
 ReferentAnswer referent_of(const LessonModel& model, const SentenceRun& run);
 
+// The seed of the lesson's untrained encoders (the explorer's "untrained" view, the text-to-vectors
+// page's vectors, the untrained stacks of the encoder block).
+constexpr std::uint32_t kUntrainedSeed = 20241128;
+
 // The same architecture as the lesson's trained model (with n_layers blocks), weights drawn
 // from a seed: what attention looks like before any learning.
 LessonModel random_model(std::uint32_t seed, int n_layers = 2);

@@ -293,7 +293,7 @@ EncoderShown RefreshEncoder(Lesson& lesson) {
     if (!own_stack) {
         const bool rebuilt = v.stacked_n != v.n;
         if (rebuilt) {
-            v.stacked = random_model(20241128u + static_cast<std::uint32_t>(v.n), v.n);
+            v.stacked = random_model(kUntrainedSeed + static_cast<std::uint32_t>(v.n), v.n);
             v.stacked_n = v.n;
         }
         if (rebuilt || v.run.text != lesson.text || (v.run.tokens.empty() && v.run.error.empty()))

@@ -157,7 +157,7 @@ void vector_rows(Pipeline& pipeline, const SentenceRun& run, int hovered) {
 
 void RefreshPipeline(Lesson& lesson) {
     Pipeline& p = lesson.pipeline;
-    const LessonModel& model = lesson.bert_embeddings;
+    const LessonModel& model = lesson.bert_model();
     if (p.dirty) {
         model.run(p.run, lesson.tokenizer.get(), lesson.text);
         p.dirty = false;
@@ -176,7 +176,7 @@ WidgetText Describe_Pipeline(Lesson& lesson) {
     RefreshPipeline(lesson);
     const Pipeline& p = lesson.pipeline;
     const SentenceRun& run = p.run;
-    const LessonModel& model = lesson.bert_embeddings;
+    const LessonModel& model = lesson.bert_model();
     WidgetText out;
     out.title = "From text to vectors";
     out.lines.push_back("Raw text: \"" + Excerpt(lesson.text, 2000) + "\".");
@@ -224,7 +224,7 @@ WidgetText Describe_Pipeline(Lesson& lesson) {
 void Widget_Pipeline(Lesson& lesson, const attn::Block&) {
     const Theme& t = theme();
     Pipeline& p = lesson.pipeline;
-    const LessonModel& model = lesson.bert_embeddings;
+    const LessonModel& model = lesson.bert_model();
     RefreshPipeline(lesson);
     BeginCard("pipeline", t.colors.accent);
     SentenceField(lesson, "Type a sentence");

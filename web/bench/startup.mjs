@@ -6,7 +6,7 @@ import { ROOT, launch, serve } from '../tests/harness.mjs';
 
 const loads = Number(process.argv[2]) || 7;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const site = await serve({ extraRoots: { '/bench/': join(ROOT, 'web/bench') } });
+const site = await serve({ ...(process.env.WEBROOT ? { root: process.env.WEBROOT } : {}), extraRoots: { '/bench/': join(ROOT, 'web/bench') } });
 const browser = await launch();
 const startup = { lesson: [], empty: [] };
 try {
