@@ -71,6 +71,7 @@
   Module.printErr = (text) => console.warn(text);
   Module.onAbort = (what) => showFailure('The lesson stopped unexpectedly (' + what + '). Reloading the page may help.');
   Module.instantiateWasm = (imports, receive) => {
+    if (Module.noInitialRun) return {};  // the page already says what this browser lacks
     wasmPromise()
       .then((module) => WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module)))
       .catch((error) => showFailure('The lesson\'s WebAssembly could not be loaded: ' + error.message));
