@@ -10,7 +10,9 @@
   // that compresses sends the compressed length (Content-Length) and, as web/server.mjs does, the
   // file's own length (X-Decoded-Length); the share of a file received is counted on the file's
   // bytes and shown as bytes transferred.
-  // The page is written at most once a frame, however many chunks arrive in between.
+  // The page is written at most ten times a second, however many chunks arrive in between: each
+  // repaint of the loading screen is work for the compositor while the lesson starts (on a
+  // software renderer the lesson's WebGL context then waits for it).
   const downloads = new Map();
   let drawPending = false;
   function drawProgress() {
@@ -26,7 +28,7 @@
     downloads.set(name, { share, transfer });
     if (drawPending) return;
     drawPending = true;
-    requestAnimationFrame(drawProgress);
+    setTimeout(() => requestAnimationFrame(drawProgress), 100);
   }
 
   // The body of a response as a stream that reports its progress on the way.

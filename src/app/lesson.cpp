@@ -197,7 +197,10 @@ const LessonModel& Lesson::explorer_model() const {
 void Lesson::refresh_explorer() {
     Explorer& e = explorer;
     if (!e.dirty) return;
-    explorer_model().run(e.run, tokenizer.get(), text);
+    // Without a vocabulary (not yet arrived, or missing) no model can run: the untrained one is
+    // not built for nothing.
+    if (tokenizer) explorer_model().run(e.run, tokenizer.get(), text);
+    else e.run = untokenized_run(text);
     e.dirty = false;
     if (e.selected >= static_cast<int>(e.run.tokens.size())) e.selected = -1;
     if (e.selected < 0 && e.run.ok()) e.selected = find_token(e.run, "it");

@@ -7,13 +7,20 @@
 
 namespace app {
 
-void LessonModel::run(SentenceRun& out, const attn::WordPieceTokenizer* tokenizer, const std::string& text) const {
-    out = SentenceRun();
+SentenceRun untokenized_run(const std::string& text) {
+    SentenceRun out;
     out.text = text;
+    out.error = "The vocabulary did not load, so the sentence cannot be tokenized.";
+    return out;
+}
+
+void LessonModel::run(SentenceRun& out, const attn::WordPieceTokenizer* tokenizer, const std::string& text) const {
     if (!tokenizer) {
-        out.error = "The vocabulary did not load, so the sentence cannot be tokenized.";
+        out = untokenized_run(text);
         return;
     }
+    out = SentenceRun();
+    out.text = text;
     try {
         out.tokens = tokenizer->tokenize(text, special_tokens);
         if (out.tokens.size() <= (special_tokens ? 2u : 0u)) {

@@ -66,6 +66,9 @@ struct ReferentAnswer {
 };
 ReferentAnswer referent_of(const LessonModel& model, const SentenceRun& run);
 
+// What a model's run gives without a vocabulary: no tokens, and the error that says why.
+SentenceRun untokenized_run(const std::string& text);
+
 // The seed of the lesson's untrained encoders (the explorer's "untrained" view, the text-to-vectors
 // page's vectors, the untrained stacks of the encoder block).
 constexpr std::uint32_t kUntrainedSeed = 20241128;
