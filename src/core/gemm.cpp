@@ -7,6 +7,8 @@
 // does no memory traffic beyond the packed operands.
 #include "core/gemm.h"
 
+#include "core/simd.h"
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -15,15 +17,10 @@ namespace attn {
 
 namespace {
 
-typedef float f4 __attribute__((vector_size(16)));
-
-inline f4 load4(const float* p) {
-    f4 v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-inline void store4(float* p, f4 v) { std::memcpy(p, &v, sizeof v); }
-inline f4 splat(float x) { return f4{x, x, x, x}; }
+using simd::f4;
+using simd::load4;
+using simd::splat;
+using simd::store4;
 
 constexpr int MR = 4;  // rows of a tile
 constexpr int NR = 8;  // columns of a tile: two vectors

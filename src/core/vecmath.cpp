@@ -1,6 +1,8 @@
 // vecmath.cpp — see vecmath.h.
 #include "core/vecmath.h"
 
+#include "core/simd.h"
+
 #include <cstdint>
 #include <cstring>
 
@@ -12,16 +14,12 @@ namespace attn::vec {
 
 namespace {
 
-typedef float f4 __attribute__((vector_size(16)));
-typedef std::int32_t i4 __attribute__((vector_size(16)));
+using simd::f4;
+using simd::i4;
+using simd::load4;
+using simd::splat;
+using simd::store4;
 
-inline f4 load4(const float* p) {
-    f4 v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-inline void store4(float* p, f4 v) { std::memcpy(p, &v, sizeof v); }
-inline f4 splat(float x) { return f4{x, x, x, x}; }
 inline i4 bits(f4 v) { i4 r; std::memcpy(&r, &v, sizeof r); return r; }
 inline f4 from_bits(i4 v) { f4 r; std::memcpy(&r, &v, sizeof r); return r; }
 // mask ? a : b, lane by lane (mask lanes all ones or all zeros, as vector comparisons give).
