@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, launch, sectionFrameTimes, serve } from '../tests/harness.mjs';
 import { pageWeight, formatWeight } from '../tools/page-weight.mjs';
+import { measureStartup } from './startup.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -38,20 +39,11 @@ try {
   out.push('== Size: what the lesson fetches before lesson.ready (headless Chromium, this server)', weight.text, '');
 
   // ---- Start-up: navigation to ready, the lesson against an empty WebGL2 page, alternating.
-  const startup = { lesson: [], empty: [] };
-  for (let i = 0; i < 7; i++) {
-    for (const [name, path, ready] of [['lesson', '', () => window.lesson.ready.then(() => performance.now())],
-                                       ['empty', 'bench/empty.html', () => window.ready]]) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      const page = await context.newPage();
-      await page.goto(site.url + path);
-      startup[name].push(await page.evaluate(ready));
-      await context.close();
-    }
-  }
-  const ratios = startup.lesson.map((ms, i) => ms / startup.empty[i]);
-  report.startup = { lessonMs: median(startup.lesson), emptyMs: median(startup.empty), ratio: median(ratios) };
-  out.push('== Start-up: navigation to the first drawn frame, 7 fresh loads each, alternating',
+  const startupLoads = 15;
+  const startup = await measureStartup(browser, site.url, startupLoads);
+  const ratios = startup.ratios;
+  report.startup = { lessonMs: median(startup.lesson), emptyMs: median(startup.empty), ratio: startup.ratio };
+  out.push(`== Start-up: navigation to the first drawn frame, ${startupLoads} fresh loads each, alternating`,
     `lesson (lesson.ready)          ${fmt(median(startup.lesson), 0)} ms  (${range(spread(startup.lesson), 0)})`,
     `empty page, WebGL2 canvas      ${fmt(median(startup.empty), 0)} ms  (${range(spread(startup.empty), 0)})`,
     `ratio lesson / empty           ${median(ratios).toFixed(2)}×  (${range(spread(ratios))}); floor 3×`, '');
