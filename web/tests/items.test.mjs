@@ -214,7 +214,7 @@ test('9. reload and shared links keep the token, layer, head and edited Q/K/V', 
   assert.match(url, /layer=1/);
   const want = await state(page);
   await page.reload();
-  await page.evaluate(() => window.lesson.ready);
+  await page.evaluate(() => window.lesson.models);  // the explorer's token needs the vocabulary
   await frames(page, 3);
   const got = await state(page);
   assert.deepEqual([got.selected, got.layer, got.head], [want.selected, want.layer, want.head]);

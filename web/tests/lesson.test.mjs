@@ -259,7 +259,9 @@ test('touch screens: tapping the sentence field opens a real text input, and Ent
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(site.url + '?section=attention-explorer');
-  await page.evaluate(() => window.lesson.ready);
+  // The explorer's field, once the models are in: until then the section shows their loading
+  // note, and the field moves when they arrive.
+  await page.evaluate(() => window.lesson.models);
   await frames(page);
   const f = (await page.evaluate(() => window.lesson.state())).textField;
   assert.ok(f.w > 100, 'the field is drawn');
