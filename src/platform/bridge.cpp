@@ -452,7 +452,8 @@ LESSON_EXPORT const char* lesson_state() {
                       {"layer", e.layer},
                       {"head", e.head},
                       {"row", row},
-                      {"model", lesson.explorer_model().label},
+                      // While the models download, no model is the explorer's yet (and none is built to name it).
+                      {"model", lesson.models_pending ? std::string() : lesson.explorer_model().label},
                       {"modelsLoading", lesson.models_pending},
                       {"embed", lesson.embed},
                       {"message", lesson.banner},

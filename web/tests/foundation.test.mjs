@@ -92,3 +92,31 @@ test('text is crisp at devicePixelRatio 2: the canvas has twice the CSS pixels',
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('until the vocabulary and the models arrive, the sections that need them say so; then they work', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // The vocabulary is held back until the test lets it through: a slow network, made certain.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/data/vocab.txt', async (route) => { await held; await route.continue(); });
+  await page.goto(site.url + '?section=text-to-vectors');
+  await page.evaluate(() => window.lesson.ready);
+  const loading = await page.evaluate(() => window.lesson.state());
+  assert.equal(loading.modelsLoading, true);
+  assert.equal(loading.model, '', 'no model is named while none is in');
+  assert.ok(loading.widgets.some((w) => w.widget === 'pipeline' && /^Loading BERT's vocabulary/.test(w.title)),
+    `the pipeline says it is loading: ${JSON.stringify(loading.widgets.map((w) => w.title))}`);
+  await assert.rejects(page.evaluate(() => window.lesson.tokenize('the dog')), /still loading; await lesson.models/);
+  await page.screenshot({ path: shotPath('models-loading') });
+  release();
+  await page.evaluate(() => window.lesson.models);
+  const loaded = await page.evaluate(() => window.lesson.state());
+  assert.equal(loaded.modelsLoading, false);
+  assert.match(loaded.model, /encoder trained by scripts\/train/);
+  assert.deepEqual(await page.evaluate(() => window.lesson.tokenize('the dog').tokens), ['the', 'dog']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
