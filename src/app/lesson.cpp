@@ -10,6 +10,7 @@
 
 #include "app/theme.h"
 #include "app/widgets.h"
+#include "core/file.h"
 
 #include <imgui.h>
 #include <imgui_internal.h>
@@ -19,7 +20,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 
 namespace app {
 
@@ -102,22 +102,6 @@ Lesson::Lesson() {
     worked.reset();
 }
 
-namespace {
-
-// One read of the whole file (a stream copy through rdbuf() took 8 ms of the page's start).
-bool read_file(const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    in.seekg(0, std::ios::end);
-    const std::streamoff size = in.tellg();
-    in.seekg(0, std::ios::beg);
-    if (size < 0) return false;
-    out.assign(static_cast<std::size_t>(size), '\0');
-    return size == 0 || static_cast<bool>(in.read(out.data(), size));
-}
-
-}  // namespace
-
 void Lesson::load(const std::string& lesson_path, const std::string& vocab_path, const std::string& model_path,
                   const std::string& model_vocab_path) {
     load_text(lesson_path);
@@ -126,7 +110,7 @@ void Lesson::load(const std::string& lesson_path, const std::string& vocab_path,
 
 void Lesson::load_text(const std::string& lesson_path) {
     std::string text;
-    if (!read_file(lesson_path, text)) {
+    if (!attn::read_file(lesson_path, text)) {
         doc_error = "The lesson text (" + lesson_path + ") could not be loaded. The interactive parts still work.";
     } else {
         doc = attn::parse_lesson(text);

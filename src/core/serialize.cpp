@@ -1,5 +1,7 @@
 #include "core/serialize.h"
 
+#include "core/file.h"
+
 #include <array>
 #include <cstring>
 #include <fstream>
@@ -371,18 +373,10 @@ void save_params(const std::string& path, const EncoderParams& params, Storage s
 }
 
 EncoderParams load_params(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw std::runtime_error("cannot open parameter file " + path);
-    // One read of the whole file (a byte-at-a-time istreambuf_iterator took 20 ms of the lesson's
-    // start for a 60 KB model).
-    f.seekg(0, std::ios::end);
-    const std::streamoff size = f.tellg();
-    f.seekg(0, std::ios::beg);
-    if (size < 0) throw std::runtime_error("cannot read parameter file " + path);
-    std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
-    if (size > 0 && !f.read(reinterpret_cast<char*>(bytes.data()), size)) throw std::runtime_error("cannot read parameter file " + path);
+    std::string bytes;
+    if (!read_file(path, bytes)) throw std::runtime_error("cannot open parameter file " + path);
     try {
-        return deserialize_params(bytes.data(), bytes.size());
+        return deserialize_params(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
     } catch (const std::runtime_error& e) {
         throw std::runtime_error(path + ": " + e.what());
     }

@@ -1,9 +1,10 @@
 #include "core/tokenizer.h"
 
+#include "core/file.h"
+
 #include <utf8proc.h>
 
 #include <algorithm>
-#include <fstream>
 #include <tuple>
 #include <limits>
 #include <stdexcept>
@@ -73,16 +74,8 @@ Vocab Vocab::from_text(std::string_view text) {
 }
 
 Vocab Vocab::load_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot open the vocabulary file \"" + path + "\"");
-    in.seekg(0, std::ios::end);
-    const std::streamoff size = in.tellg();
-    in.seekg(0, std::ios::beg);
-    if (size < 0) throw std::runtime_error("cannot read the vocabulary file \"" + path + "\"");
-    std::string text(static_cast<std::size_t>(size), '\0');
-    if (!in.read(text.data(), size)) {
-        throw std::runtime_error("cannot read the vocabulary file \"" + path + "\"");
-    }
+    std::string text;
+    if (!read_file(path, text)) throw std::runtime_error("cannot open the vocabulary file \"" + path + "\"");
     try {
         return from_text(text);
     } catch (const std::runtime_error& e) {
