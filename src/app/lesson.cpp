@@ -178,6 +178,12 @@ const LessonModel& Lesson::explorer_model() const {
     return untrained;
 }
 
+attn::EncoderConfig Lesson::explorer_config() const {
+    if (explorer.use_trained && trained.trained) return trained.params.config;
+    if (!untrained.params.layers.empty()) return untrained.params.config;
+    return random_config();
+}
+
 void Lesson::refresh_explorer() {
     Explorer& e = explorer;
     if (!e.dirty) return;
@@ -317,7 +323,7 @@ View CurrentView(Lesson& lesson) {
     v.is_default_layer = e.layer == static_cast<int>(e.run.cache.layers.size()) - 1 || e.run.cache.layers.empty();
     v.is_default_head = e.head < 0;
     const EncoderView& enc = lesson.encoder;
-    const int own_n = lesson.explorer_model().params.config.n_layers;
+    const int own_n = lesson.explorer_config().n_layers;
     if (enc.n > 0 && enc.n != own_n) v.encoder_n = enc.n;
     if (enc.layer != 0) v.encoder_block = enc.layer;
     if (enc.stage != 0) v.encoder_stage = enc.stage;
@@ -336,7 +342,7 @@ std::string ApplyView(Lesson& lesson, const View& view) {
     Explorer& e = lesson.explorer;
     const int tokens = static_cast<int>(e.run.tokens.size());
     const int layers = static_cast<int>(e.run.cache.layers.size());
-    const int heads = lesson.explorer_model().params.config.n_heads;
+    const int heads = lesson.explorer_config().n_heads;
     if (view.token >= 0) {
         if (view.token < tokens) e.selected = view.token;
         else problems += " token";
@@ -356,7 +362,7 @@ std::string ApplyView(Lesson& lesson, const View& view) {
         else problems += " n";
     }
     if (view.encoder_block >= 0) {
-        const int n = enc.n > 0 ? enc.n : lesson.explorer_model().params.config.n_layers;
+        const int n = enc.n > 0 ? enc.n : lesson.explorer_config().n_layers;
         if (view.encoder_block < n) enc.layer = view.encoder_block;
         else problems += " block";
     }
@@ -397,6 +403,14 @@ void RequestEdit(Lesson& lesson, const std::string& target, const std::string& t
     ed.min = min;
     ed.max = max;
     ed.select_all = number;
+}
+
+void SetDraft(Lesson& lesson, std::string text) {
+    Lesson::TextEdit& ed = lesson.edit;
+    ed.draft_bytes = text.size();
+    if (text.size() > attn::limits::kTextBytes) text.resize(attn::limits::kTextBytes);  // only what is shown meanwhile
+    NoteText(text);  // a character beyond the atlas is drawn from the next frame on
+    ed.draft = std::move(text);
 }
 
 std::string ApplyEdit(Lesson& lesson, const std::string& text) {

@@ -326,6 +326,8 @@ struct Lesson {
     // Every problem the page shows the learner as an error (lesson text, vocabulary, model).
     std::vector<std::string> problems() const;
     const LessonModel& explorer_model() const;
+    // The explorer model's shape (layers, heads), without building an untrained one to ask.
+    attn::EncoderConfig explorer_config() const;
     const LessonModel& bert_model() const;
     // Runs Lesson::text through the explorer's model when it changed, and keeps a selection
     // that exists ("it" when there is one): the explorer, the encoder block and the API share it.
@@ -372,6 +374,9 @@ std::string ApplyView(Lesson& lesson, const View& view);
 void RequestEdit(Lesson& lesson, const std::string& target, const std::string& text, ImVec2 min, ImVec2 max, bool number);
 // Applies what the page's input holds to its target; returns an error message or "".
 std::string ApplyEdit(Lesson& lesson, const std::string& text);
+// What the page's input holds while it is open (the canvas shows it meanwhile; beyond
+// limits::kTextBytes only the start, and the field says how long it is).
+void SetDraft(Lesson& lesson, std::string text);
 
 // "Copy link to this view": the page puts its address (which follows the view) on the clipboard.
 void CopyLinkButton(Lesson& lesson, const char* where);

@@ -110,7 +110,7 @@ attn::CorefEvaluation evaluate_held_out(const LessonModel& model, const attn::Wo
     return attn::evaluate_coref(coref, attn::generate_coref(attn::CorefSplit::held_out, n, attn::kCorefEvalSeed), tokenizer);
 }
 
-LessonModel random_model(std::uint32_t seed, int n_layers) {
+attn::EncoderConfig random_config(int n_layers) {
     attn::EncoderConfig c;
     c.vocab = 30522;  // reads BERT ids directly
     c.d_model = 32;
@@ -119,6 +119,11 @@ LessonModel random_model(std::uint32_t seed, int n_layers) {
     c.n_layers = n_layers;
     c.max_len = 64;
     c.positional = attn::Positional::sinusoidal;
+    return c;
+}
+
+LessonModel random_model(std::uint32_t seed, int n_layers) {
+    const attn::EncoderConfig c = random_config(n_layers);
     LessonModel m;
     m.trained = false;
     m.seed = static_cast<int>(seed);

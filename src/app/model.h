@@ -76,6 +76,8 @@ constexpr std::uint32_t kUntrainedSeed = 20241128;
 // The same architecture as the lesson's trained model (with n_layers blocks), weights drawn
 // from a seed: what attention looks like before any learning.
 LessonModel random_model(std::uint32_t seed, int n_layers = 2);
+// Its shape alone (what random_model builds, without drawing a million weights).
+attn::EncoderConfig random_config(int n_layers = 2);
 
 // Index of the first token whose piece is `piece`, or -1.
 int find_token(const SentenceRun& run, const std::string& piece);

@@ -368,7 +368,7 @@ WidgetText Describe_EncoderDiagram(Lesson& lesson) {
     out.lines.push_back("Sentence: \"" + Excerpt(lesson.text, 2000) + "\".");
     out.lines.push_back("N = " + std::to_string(v.n) + " blocks: " + (shown.own_stack ? "the " : "a ") + shown.model->label +
                         (shown.own_stack ? "." : ", of the same width; the explorer's model has " +
-                                                     std::to_string(lesson.explorer_model().params.config.n_layers) + " blocks."));
+                                                     std::to_string(lesson.explorer_config().n_layers) + " blocks."));
     out.live = "Block " + std::to_string(v.layer + 1) + " of " + std::to_string(v.n) + ", stepped to " +
                box_title(v.stage, config) + "; showing the details of " + box_title(v.selected_box, config) + ".";
     out.lines.push_back(out.live);
@@ -425,7 +425,7 @@ void Widget_EncoderDiagram(Lesson& lesson, const attn::Block&) {
     EncoderView& v = lesson.encoder;
     const EncoderShown shown = RefreshEncoder(lesson);
     const bool own_stack = shown.own_stack;
-    const int own_n = lesson.explorer_model().params.config.n_layers;
+    const int own_n = lesson.explorer_config().n_layers;
     const LessonModel& model = *shown.model;
     const SentenceRun& run = *shown.run;
     const int n_layers = v.n;

@@ -8,6 +8,7 @@
 // [SECTION] Drawing: the loop, the text, the distribution, the attention
 // [SECTION] Encoder vs decoder
 // [SECTION] Train it yourself
+#include "app/glyphs.h"
 #include "app/lesson.h"
 #include "app/theme.h"
 #include "app/widgets.h"
@@ -86,6 +87,7 @@ std::string SetPrompt(Lesson& lesson, const std::string& prompt) {
         return "That prompt is " + Thousands(static_cast<long long>(prompt.size())) + " bytes long; the lesson takes at most " +
                std::to_string(attn::limits::kPromptBytes) + ". The prompt was not changed.";
     Generation& g = lesson.generation;
+    NoteText(prompt);  // characters beyond the lesson's fonts: their fallback font is fetched
     g.prompt = prompt;
     ResetGeneration(lesson);
     return "";

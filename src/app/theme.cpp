@@ -275,20 +275,23 @@ bool LoadFonts(const char* dir, float dpr, const std::string& fallback_dir) {
         }
     }
 
-    const ImWchar* text_ranges = kTextRanges;
-    const ImWchar* symbol_ranges = kSymbolRanges;
+    // The characters in use (glyphs.h): those of the lesson's strings and of noted text.
+    AtlasRanges();
+    const ImWchar* text_ranges = glyphs().text_ranges.Data;
+    const ImWchar* symbol_ranges = glyphs().symbol_ranges.Data;
     static const ImWchar mono_ranges[] = {0x0020, 0x007E, 0x00B7, 0x00B7, 0x2026, 0x2026, 0x2212, 0x2212, 0};
 
     // Fallback fonts carry only the characters in use (see glyphs.h).
     std::vector<std::pair<std::string, const ImWchar*>> fallbacks;
     for (FallbackFont& f : glyphs().fonts) {
         if (f.state != FontState::ready) continue;
-        ImFontGlyphRangesBuilder builder;
-        for (ImWchar c : glyphs().noted)
+        std::vector<ImWchar> chars;
+        for (ImWchar c : glyphs().noted) {
+            if (InRanges(kTextRanges, c) || InRanges(kSymbolRanges, c)) continue;  // the lesson's fonts have it
             for (size_t i = 0; i + 1 < f.coverage.size(); i += 2)
-                if (c >= f.coverage[i] && c <= f.coverage[i + 1]) builder.AddChar(c);
-        f.ranges.clear();
-        builder.BuildRanges(&f.ranges);
+                if (c >= f.coverage[i] && c <= f.coverage[i + 1]) chars.push_back(c);
+        }
+        RangesOf(std::move(chars), f.ranges);
         if (f.ranges.size() > 1) fallbacks.emplace_back(fallback_dir + "/" + f.file, f.ranges.Data);
     }
     auto merge_fallbacks = [&](float size) {

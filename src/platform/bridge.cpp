@@ -203,11 +203,7 @@ LESSON_EXPORT void lesson_set_dom_text_input(int on) { platform::lesson().dom_te
 
 // The page's input over a sentence field: what it holds now (the canvas shows it meanwhile)...
 LESSON_EXPORT void lesson_edit_draft(const char* text) {
-    std::string s = text ? text : "";
-    app::Lesson::TextEdit& ed = platform::lesson().edit;
-    ed.draft_bytes = s.size();
-    if (s.size() > attn::limits::kTextBytes) s.resize(attn::limits::kTextBytes);  // only what is shown meanwhile
-    ed.draft = s;
+    app::SetDraft(platform::lesson(), text ? text : "");
 }
 
 // ...and that it closed: apply = 1 applies `text` to what it edits (the sentence, a cell), 0

@@ -21,6 +21,10 @@ extern "C" void attn_glGetIntegerv(GLenum pname, GLint* data) {
         // Restored after ImGui draws; the next frame sets its own viewport before drawing.
         data[0] = data[1] = data[2] = data[3] = 0;
         return;
+    // The backend reads the extension list only to look for GL_ARB_clip_control, which is
+    // desktop OpenGL's: WebGL has none. Asking would cost a round trip that waits for the GPU
+    // process (up to 20 ms while a page loads, measured in headless Chromium).
+    case GL_NUM_EXTENSIONS: data[0] = 0; return;
     default: glGetIntegerv(pname, data); return;  // version queries at start-up
     }
 }

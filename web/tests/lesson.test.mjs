@@ -178,6 +178,13 @@ test('characters beyond the lesson\'s fonts: their fonts are fetched only when t
   await frames(page);
   assert.deepEqual(await fontFetches(page), [], 'Latin text fetches no fallback font');
   assert.equal((await page.evaluate(() => window.lesson.state())).missingGlyphs, 0);
+  // Latin and Greek beyond the first screen's characters come from the page's own fonts: the
+  // atlas grows by them at the next frame, and nothing is downloaded.
+  assert.equal(typeof await page.evaluate(() => window.lesson.setText('naïve café — α ≥ β')), 'number');
+  await page.waitForFunction(() => window.lesson.state().missingGlyphs === 0, null, { timeout: 20000 });
+  assert.deepEqual(await fontFetches(page), [], 'Latin and Greek fetch no fallback font');
+  await frames(page);
+  await page.screenshot({ path: shotPath('text-to-vectors-latin-greek') });
   assert.equal(typeof await page.evaluate(() => window.lesson.setText('我爱你 🙂 привет')), 'number');
   await page.waitForFunction(() => window.lesson.state().missingGlyphs === 0, null, { timeout: 20000 });
   assert.deepEqual(await fontFetches(page), ['fallback-cjk.ttf', 'fallback-emoji.ttf', 'fallback-scripts.ttf']);
