@@ -88,5 +88,13 @@
   const able = typeof WebAssembly === 'object' && typeof WebGL2RenderingContext === 'function';
   const wasm = able ? compileWasm('index.wasm', 'index.wasm') : null;
   if (wasm) wasm.catch(() => {});  // pre.js reports a failure, once it has the page's boxes
-  window.lessonBoot = { report, download, wasm };
+  // The files main() reads before the first frame, by URL: asked for now, not once index.js runs.
+  const early = {};
+  if (able) {
+    for (const url of ['lessons/attention-lesson.md']) {
+      early[url] = download(url, url);
+      early[url].catch(() => {});  // pre.js reports it
+    }
+  }
+  window.lessonBoot = { report, download, wasm, early };
 })();

@@ -43,7 +43,8 @@
     { url: 'models/story.bin', path: '/data/story.bin' },
     { url: 'models/story-vocab.txt', path: '/data/story-vocab.txt' },
   ];
-  const fetchAll = (files, quiet) => Promise.all(files.map((f) => download(f.url, f.url, quiet).then(
+  const early = (boot && boot.early) || {};
+  const fetchAll = (files, quiet) => Promise.all(files.map((f) => (early[f.url] || download(f.url, f.url, quiet)).then(
     (bytes) => ({ f, bytes }),
     (error) => ({ f, error }))));
   // Writes what arrived into the file system; a file that failed is logged (an error, not a
