@@ -799,7 +799,9 @@
     },
     firstFrame() {
       document.getElementById('loading').hidden = true;
-      startMirror();
+      // The text mirror from the next task: the first frame is on screen a few milliseconds
+      // sooner, and the mirror follows at once.
+      setTimeout(startMirror, 0);
       resolveReady(lesson);
       post('ready', { version: lesson.version });
       // The models after the first frame, from a task of their own: nothing they need holds the
