@@ -13,8 +13,11 @@
   // string is over the limit without being encoded.
   const bytesOver = (s, max) => (s.length > max ? s.length : utf8.encode(s).length);
   const STORAGE_KEY = 'attention-lesson/progress/v1';
+  // boot.js made the promises (window.lesson exists before this script runs); without it, here.
+  const early = window.lessonBoot && window.lessonBoot.lesson;
   let resolveReady, rejectReady;
-  const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
+  const ready = early ? early.ready : new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
+  if (early) ({ resolveReady, rejectReady } = early);
   ready.catch(() => {});  // a failed start is reported on the page; nobody has to await it
   // BERT's vocabulary, the trained models (the explorer's, the story model) and the race's
   // reference run are fetched after the first frame: `models` resolves once they have arrived,
@@ -22,7 +25,8 @@
   // are loading, tokenize(), model(), generate(), nextToken() and train() refuse with that
   // reason, and setText() keeps the sentence and returns null instead of its token count.
   let resolveModels, rejectModels;
-  const models = new Promise((resolve, reject) => { resolveModels = resolve; rejectModels = reject; });
+  const models = early ? early.models : new Promise((resolve, reject) => { resolveModels = resolve; rejectModels = reject; });
+  if (early) ({ resolveModels, rejectModels } = early);
   models.catch(() => {});
   let modelsArrived = false;
   let started = false;

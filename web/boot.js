@@ -1,7 +1,8 @@
 // boot.js — loaded from the page's head, before the much larger index.js: starts the
 // WebAssembly's download and compilation at once, so that they overlap index.js arriving and
-// running, and keeps the loading screen's progress bar. pre.js (inside index.js) takes it from
-// here through window.lessonBoot.
+// running, keeps the loading screen's progress bar, defines window.lesson's promises and adds
+// index.js once the page has loaded. pre.js and api.js (inside index.js) take it from here
+// through window.lessonBoot.
 (function () {
   'use strict';
   const byId = (id) => document.getElementById(id);
@@ -96,5 +97,48 @@
       early[url].catch(() => {});  // pre.js reports it
     }
   }
-  window.lessonBoot = { report, download, wasm, early };
+
+  // The page's failure box (pre.js adds the lesson's own hook when it has run).
+  function fail(message) {
+    const loading = byId('loading');
+    if (loading) loading.hidden = true;
+    const box = byId('failure');
+    if (box) {
+      byId('failure-text').textContent = String(message);  // text, never markup
+      box.hidden = false;
+    }
+    const canvas = byId('canvas');
+    if (canvas) canvas.hidden = true;
+  }
+
+  // window.lesson from the start: its `ready` and `models` promises exist before the lesson's
+  // script arrives; api.js settles them and puts the whole API in this object's place.
+  const settle = {};
+  const ready = new Promise((resolve, reject) => { settle.resolveReady = resolve; settle.rejectReady = reject; });
+  const models = new Promise((resolve, reject) => { settle.resolveModels = resolve; settle.rejectModels = reject; });
+  ready.catch(() => {});  // a failed start is reported on the page; nobody has to await it
+  models.catch(() => {});
+  window.lesson = { ready, models };
+
+  // The lesson's script (index.js, named by the build in #lesson-script) once the page has
+  // loaded, not as part of loading it: until the page's load event the browser shows it as
+  // loading (in headless Chromium, frames of its own interface drawn 60 times a second that took
+  // a core from the lesson's start), and the load event would wait for the script and, when the
+  // WebAssembly is in first, for the lesson's whole start. The download above is not held.
+  function startLesson() {
+    const template = byId('lesson-script');
+    const planned = template && template.content.querySelector('script');
+    const script = document.createElement('script');
+    script.src = (planned && planned.getAttribute('src')) || 'index.js';
+    script.async = true;
+    script.onerror = () => {
+      fail('The lesson\'s script (' + script.src + ') could not be loaded.');
+      settle.rejectReady(new Error('the lesson\'s script could not be loaded'));
+    };
+    document.body.appendChild(script);
+  }
+  if (document.readyState === 'complete') startLesson();
+  else window.addEventListener('load', startLesson, { once: true });
+
+  window.lessonBoot = { report, download, wasm, early, fail, lesson: { ready, models, ...settle } };
 })();

@@ -7,15 +7,7 @@
   const byId = (id) => document.getElementById(id);
 
   function showFailure(message) {
-    const loading = byId('loading');
-    if (loading) loading.hidden = true;
-    const box = byId('failure');
-    if (box) {
-      byId('failure-text').textContent = String(message);  // text, never markup
-      box.hidden = false;
-    }
-    const canvas = byId('canvas');
-    if (canvas) canvas.hidden = true;
+    if (window.lessonBoot) window.lessonBoot.fail(message);  // the page's failure box
     if (Module.lessonHooks && Module.lessonHooks.failed) Module.lessonHooks.failed(String(message));
   }
 

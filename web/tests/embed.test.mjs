@@ -178,10 +178,10 @@ test('losing the WebGL context stops drawing, and restoring it brings the lesson
   await context.close();
 });
 
-test('without WebGL2, or when the WebAssembly cannot load, the page says so instead of staying blank', async () => {
+test('without WebGL2, or when the WebAssembly or the lesson\'s script cannot load, the page says so instead of staying blank', async () => {
   // no-webgl2-api: a browser without WebGL2 (told before anything downloads); no-webgl2: one
   // where WebGL2 exists but no context can be made (told when the lesson asks for its own).
-  for (const mode of ['no-webgl2-api', 'no-webgl2', 'no-wasm']) {
+  for (const mode of ['no-webgl2-api', 'no-webgl2', 'no-wasm', 'no-script']) {
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     const page = await context.newPage();
     if (mode === 'no-webgl2-api') {
@@ -193,13 +193,18 @@ test('without WebGL2, or when the WebAssembly cannot load, the page says so inst
           return type === 'webgl2' ? null : original.call(this, type, ...rest);
         };
       });
-    } else {
+    } else if (mode === 'no-wasm') {
       await page.route('**/index.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    } else {
+      await page.route('**/index.js', (route) => route.fulfill({ status: 404, body: 'gone' }));
     }
     await page.goto(site.url);
     await page.locator('#failure').waitFor({ state: 'visible', timeout: 15000 });
     const text = await page.locator('#failure-text').textContent();
-    assert.match(text, mode === 'no-wasm' ? /WebAssembly could not be loaded/ : /WebGL2/);
+    assert.match(text, { 'no-wasm': /WebAssembly could not be loaded/, 'no-script': /lesson's script .*could not be loaded/ }[mode] || /WebGL2/);
+    if (mode === 'no-script') {
+      assert.match(await page.evaluate(() => window.lesson.ready.then(() => 'ready', (e) => e.message)), /could not be loaded/);
+    }
     assert.equal(await page.locator('#loading').isHidden(), true);
     await page.screenshot({ path: shotPath(`failure-${mode}`) });
     await context.close();

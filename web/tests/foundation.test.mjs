@@ -26,6 +26,29 @@ test('the lesson loads, draws a non-blank canvas and logs no error', async () =>
   await context.close();
 });
 
+test('the page counts as loaded before the lesson starts: window.lesson.ready exists at once, the load event does not wait for index.js', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__seen = {};
+    document.addEventListener('DOMContentLoaded', () => {
+      window.__seen.readyPromise = !!(window.lesson && typeof window.lesson.ready.then === 'function' && typeof window.lesson.models.then === 'function');
+    });
+    window.addEventListener('load', () => {
+      window.__seen.loadAt = performance.now();
+      window.__seen.scriptRunAtLoad = typeof Module !== 'undefined';
+    });
+  });
+  await page.goto(site.url);
+  const readyAt = await page.evaluate(() => window.lesson.ready.then(() => performance.now()));
+  const seen = await page.evaluate(() => window.__seen);
+  assert.equal(seen.readyPromise, true, 'window.lesson.ready and .models are there before the lesson\'s script');
+  assert.equal(seen.scriptRunAtLoad, false, 'index.js runs after the load event');
+  assert.ok(seen.loadAt < readyAt, `the load event (${seen.loadAt.toFixed(0)} ms) comes before the first frame (${readyAt.toFixed(0)} ms)`);
+  assert.equal(await page.evaluate(() => typeof window.lesson.state), 'function', 'then window.lesson is the whole API');
+  await context.close();
+});
+
 test('a data file that cannot be fetched is an error the tests see, and the lesson says what is missing', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
