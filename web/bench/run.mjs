@@ -39,7 +39,7 @@ try {
   out.push('== Size: what the lesson fetches before lesson.ready (headless Chromium, this server)', weight.text, '');
 
   // ---- Start-up: navigation to ready, the lesson against an empty WebGL2 page, alternating.
-  const startupLoads = 15;
+  const startupLoads = 21;
   const startup = await measureStartup(browser, site.url, startupLoads);
   const ratios = startup.ratios;
   report.startup = { lessonMs: median(startup.lesson), emptyMs: median(startup.empty), ratio: startup.ratio };
