@@ -199,6 +199,7 @@ test('characters beyond the lesson\'s fonts: their fonts are fetched only when t
   const page2 = await blocked.newPage();
   await page2.goto(`${site.url}?section=text-to-vectors&text=${encodeURIComponent('你好 world')}`);
   await page2.evaluate(() => window.lesson.ready.then(() => true));
+  await page2.evaluate(() => window.lesson.models.then(() => true));  // setText counts tokens once they are in
   await page2.waitForFunction(() => /did not load/.test(window.lesson.state().message), null, { timeout: 20000 });
   const st = await page2.evaluate(() => window.lesson.state());
   assert.ok(st.missingGlyphs > 0, 'the characters are still missing');
