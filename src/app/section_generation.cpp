@@ -47,8 +47,10 @@ std::vector<std::string> unknown_words(const attn::WordPieceTokenizer& tok, cons
                                        const std::string& text) {
     std::vector<std::string> out;
     for (const attn::Token& t : tok.tokenize(text, false))
-        if (vocab.model_id(t.id) == attn::CorefVocab::unk && std::find(out.begin(), out.end(), t.text) == out.end())
+        if (vocab.model_id(t.id) == attn::CorefVocab::unk && std::find(out.begin(), out.end(), t.text) == out.end()) {
+            NoteText(t.text);  // lower-cased: characters the prompt itself may not hold
             out.push_back(t.text);
+        }
     return out;
 }
 

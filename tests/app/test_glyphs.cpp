@@ -1,12 +1,14 @@
 // test_glyphs.cpp — the font atlas starts with the characters the lesson's own strings hold, and
 // grows with the characters of noted text (a sentence, a prompt, a lesson file).
 #include "app/glyphs.h"
+#include "app/lesson.h"
 #include "app/theme.h"
 
 #include <catch2/catch.hpp>
 #include <imgui.h>
 #include <imgui_internal.h>  // ImTextCharFromUtf8
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -165,4 +167,22 @@ TEST_CASE("glyph ranges from characters: sorted, runs joined, duplicates dropped
     CHECK(std::vector<ImWchar>(r.begin(), r.end()) == std::vector<ImWchar>{'a', 'c', 'x', 'x', 0x2190, 0x2190, 0x2192, 0x2192, 0});
     app::RangesOf({}, r);
     CHECK(std::vector<ImWchar>(r.begin(), r.end()) == std::vector<ImWchar>{0});
+}
+
+TEST_CASE("the tokenizer's pieces are noted too: lower-cased letters the typed text does not hold") {
+    KeepGlyphs keep;
+    app::Glyphs& g = app::glyphs();
+    app::Lesson lesson;
+    lesson.load(ATTN_SOURCE_DIR "/lessons/attention-lesson.md", ATTN_VOCAB_PATH, ATTN_SOURCE_DIR "/lessons/models/coref.bin",
+                ATTN_SOURCE_DIR "/lessons/models/coref-vocab.txt");
+    g.noted.clear();
+    REQUIRE(lesson.set_text("ΩΜΈΓΑ in Łódź").empty());
+    const auto noted = [&](ImWchar c) { return std::binary_search(g.noted.begin(), g.noted.end(), c); };
+    CHECK(noted(0x03A9));        // Ω, typed
+    CHECK(noted(0x0141));        // Ł, typed
+    CHECK_FALSE(noted(0x03C9));  // ω: only in the pieces, which are not made yet
+    lesson.refresh_explorer();
+    REQUIRE_FALSE(lesson.explorer.run.tokens.empty());
+    CHECK(noted(0x03C9));        // ω, the piece BERT reads for Ω
+    CHECK(noted(0x0142));        // ł
 }

@@ -180,7 +180,7 @@ test('characters beyond the lesson\'s fonts: their fonts are fetched only when t
   assert.equal((await page.evaluate(() => window.lesson.state())).missingGlyphs, 0);
   // Latin and Greek beyond the first screen's characters come from the page's own fonts: the
   // atlas grows by them at the next frame, and nothing is downloaded.
-  assert.equal(typeof await page.evaluate(() => window.lesson.setText('naïve café — α ≥ β')), 'number');
+  assert.equal(typeof await page.evaluate(() => window.lesson.setText('naïve café — α ≥ β ΩΜΕΓΑ Łódź')), 'number');
   await page.waitForFunction(() => window.lesson.state().missingGlyphs === 0, null, { timeout: 20000 });
   assert.deepEqual(await fontFetches(page), [], 'Latin and Greek fetch no fallback font');
   await frames(page);
