@@ -113,7 +113,7 @@ void Widget_PredictionRevisit(Lesson& lesson, const attn::Block&) {
         Paragraph("At the start you predicted that **it** means **" + std::string(kReferents[p]) + "**.");
     } else {
         Paragraph("At the start the lesson asked what **it** means in \"The animal did not cross the street because it "
-                  "was tired\". You skipped it then; here is how it resolves.");
+                  "was too tired\". You skipped it then; here is how it resolves.");
     }
     Paragraph("A reader resolves it from **tired**: animals get tired, streets do not. Swap in **wide** and the same "
               "word points at the street.");

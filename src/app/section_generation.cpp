@@ -280,7 +280,7 @@ void LoopDiagram(Lesson& lesson) {
         for (Eigen::Index j = 0; j < g.out.probs.cols(); ++j)
             if (g.out.probs(g.out.probs.rows() - 1, j) > best_p) best_p = g.out.probs(g.out.probs.rows() - 1, j), best = static_cast<int>(j);
     char d[kStages][64];
-    std::snprintf(d[0], sizeof d[0], "%d characters", static_cast<int>(g.prompt.size()));
+    std::snprintf(d[0], sizeof d[0], "%d characters", ImTextCountCharsFromUtf8(g.prompt.c_str(), g.prompt.c_str() + g.prompt.size()));
     std::snprintf(d[1], sizeof d[1], "%d ids", T);
     std::snprintf(d[2], sizeof d[2], "(%d, %d)", T, c.d_model);
     std::snprintf(d[3], sizeof d[3], "%d, causal", c.n_layers);
