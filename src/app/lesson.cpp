@@ -178,6 +178,11 @@ const LessonModel& Lesson::explorer_model() const {
     return untrained;
 }
 
+void NoteTokens(const SentenceRun& run) {
+    // Pieces are lower-cased and stripped of accents: "Ω" is drawn as "ω", "Ł" as "ł".
+    for (const attn::Token& t : run.tokens) NoteText(t.text);
+}
+
 attn::EncoderConfig Lesson::explorer_config() const {
     if (explorer.use_trained && trained.trained) return trained.params.config;
     if (!untrained.params.layers.empty()) return untrained.params.config;
@@ -191,6 +196,7 @@ void Lesson::refresh_explorer() {
     // not built for nothing.
     if (tokenizer) explorer_model().run(e.run, tokenizer.get(), text);
     else e.run = untokenized_run(text);
+    NoteTokens(e.run);
     e.dirty = false;
     if (e.selected >= static_cast<int>(e.run.tokens.size())) e.selected = -1;
     if (e.selected < 0 && e.run.ok()) e.selected = find_token(e.run, "it");

@@ -374,6 +374,9 @@ std::string ApplyView(Lesson& lesson, const View& view);
 void RequestEdit(Lesson& lesson, const std::string& target, const std::string& text, ImVec2 min, ImVec2 max, bool number);
 // Applies what the page's input holds to its target; returns an error message or "".
 std::string ApplyEdit(Lesson& lesson, const std::string& text);
+// Notes the characters of a run's pieces for the font atlas (glyphs.h): the tokenizer's
+// lower-casing makes characters the typed text does not hold.
+void NoteTokens(const SentenceRun& run);
 // What the page's input holds while it is open (the canvas shows it meanwhile; beyond
 // limits::kTextBytes only the start, and the field says how long it is).
 void SetDraft(Lesson& lesson, std::string text);

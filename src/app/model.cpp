@@ -1,6 +1,5 @@
 #include "app/model.h"
 
-#include "app/glyphs.h"
 #include "app/text.h"
 
 #include <cstdio>
@@ -24,8 +23,6 @@ void LessonModel::run(SentenceRun& out, const attn::WordPieceTokenizer* tokenize
     out.text = text;
     try {
         out.tokens = tokenizer->tokenize(text, special_tokens);
-        // Pieces are lower-cased and stripped of accents: "Ω" is drawn as "ω", "Ł" as "ł".
-        for (const attn::Token& t : out.tokens) NoteText(t.text);
         if (out.tokens.size() <= (special_tokens ? 2u : 0u)) {
             out.error = "There is nothing to tokenize: type a sentence with at least one word.";
             return;

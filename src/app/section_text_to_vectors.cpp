@@ -160,6 +160,7 @@ void RefreshPipeline(Lesson& lesson) {
     const LessonModel& model = lesson.bert_model();
     if (p.dirty) {
         model.run(p.run, lesson.tokenizer.get(), lesson.text);
+        NoteTokens(p.run);
         p.dirty = false;
         // PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(…): each column is a wave,
         // slower and slower to the right, so every position gets a unique pattern.
